@@ -1,0 +1,129 @@
+"""MkDocs adapter: the only module that knows MkDocs.
+
+Each handler calls pure functions from :mod:`projarchive` and hands their
+results to MkDocs. No business rules live here.
+
+* ``on_config``   — load and validate every record (before MkDocs cleans the
+  site folder, so a bad record leaves the last good site untouched);
+* ``on_files``    — add the generated pages and the downloadable files;
+* ``on_page_markdown`` / ``on_page_content`` — give generated pages their title,
+  description, HTML (rendered by our autoescaping templates) and table of contents;
+* ``on_page_content`` on the home page — append the counts and recent projects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from projarchive.catalogue import Catalogue, load_catalogue
+from projarchive.dates import build_date
+from projarchive.pages import PageSpec, Settings, file_dest, home_context, render_page, site_pages
+from projarchive.problems import ArchiveError
+from projarchive.render import make_environment, render
+from projarchive.schema import FOLDERS, key_reference
+
+log = logging.getLogger("mkdocs.hooks.archive")
+
+
+@dataclass
+class _Build:
+    """What one build knows; rebuilt on every ``on_config`` (``serve`` does not reload hooks)."""
+
+    catalogue: Catalogue
+    settings: Settings
+    pages: dict[str, PageSpec]
+    env: object
+    root: str
+
+
+_build: _Build | None = None
+
+
+def _root(config: MkDocsConfig) -> str:
+    return os.path.dirname(os.path.abspath(config.config_file_path))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build
+    root = _root(config)
+    options = dict(config.extra.get("archive") or {})
+    settings = Settings(**{k: v for k, v in options.items() if k in Settings.__dataclass_fields__})
+    try:
+        catalogue = load_catalogue(root, build_date=build_date(), docs_dir=config.docs_dir)
+    except ArchiveError as e:
+        raise PluginError(f"the archive's records have problems:\n{e}") from None
+    except ValueError as e:
+        raise PluginError(str(e)) from None
+    templates = os.path.join(root, config.theme.custom_dir or "overrides")
+    _build = _Build(
+        catalogue=catalogue,
+        settings=settings,
+        pages={p.src: p for p in site_pages(catalogue, settings)},
+        env=make_environment([templates]),
+        root=root,
+    )
+    for folder in ("projects", "contacts", "resources"):
+        path = os.path.join(root, folder)
+        if os.path.isdir(path) and path not in config.watch:
+            config.watch.append(path)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _build is not None
+    for spec in _build.pages.values():
+        if files.get_file_from_path(spec.src) is not None:
+            raise PluginError(
+                f"docs/{spec.src} clashes with a page the archive generates; rename or remove it"
+            )
+        f = File.generated(config, spec.src, content="")
+        f.edit_uri = f"../{spec.record}" if spec.record else None
+        files.append(f)
+    resources = os.path.join(_build.root, "resources")
+    for rel in _build.catalogue.facts:
+        files.append(File.generated(config, file_dest(rel), abs_src_path=os.path.join(resources, *rel.split("/"))))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    assert _build is not None
+    spec = _build.pages.get(page.file.src_uri)
+    if spec is not None:
+        # Material puts meta.title into <title> and the header without escaping.
+        page.meta["title"] = str(escape(spec.title))
+        if spec.description:
+            page.meta["description"] = str(escape(spec.description))
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    assert _build is not None
+
+    def url_of(src: str) -> str:
+        f = files.get_file_from_path(src)
+        if f is None:
+            raise PluginError(f"internal link to {src}, which the site does not have")
+        return f.url
+
+    spec = _build.pages.get(page.file.src_uri)
+    if spec is not None:
+        page.toc = get_toc([
+            {"level": 2, "id": anchor, "name": str(escape(title)), "children": []} for anchor, title in spec.toc
+        ])
+        return render_page(_build.env, spec.template, spec.context, page.url, url_of)
+    if page.file.src_uri == "maintainers.md":
+        return html + render(_build.env, "archive/keys.html", {"kinds": key_reference(), "folders": FOLDERS})
+    if page.is_homepage:
+        extra = render_page(_build.env, "archive/home.html", home_context(_build.catalogue, _build.settings),
+                            page.url, url_of)
+        return html + extra
+    return html

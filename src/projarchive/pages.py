@@ -1,0 +1,274 @@
+"""Page models: which pages the archive has and what each one shows.
+
+:func:`site_pages` turns a :class:`~projarchive.catalogue.Catalogue` into a list
+of :class:`PageSpec` — source path, title, template and the plain data the
+template needs. :func:`render_page` renders one with links made relative to the
+page. The MkDocs hook only hands these to MkDocs; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from jinja2 import Environment
+
+from .catalogue import Catalogue, Tag, slugify
+from .dates import date_range
+from .model import Contact, Project, Resource
+from .render import relative_url, render
+
+DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
+RESOURCE_KINDS = {
+    "toolkit": "Toolkits",
+    "report": "Reports",
+    "data": "Data",
+    "infographic": "Infographics",
+    "form": "Forms",
+    "other": "Other documents",
+}
+FILES_PREFIX = "files/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Choices a site owner makes in ``mkdocs.yml`` under ``extra.archive``."""
+
+    banner: str = DEFAULT_BANNER
+    recent: int = 5
+    news_index: str = "news/index.md"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    src: str  # path of the (virtual) Markdown source, e.g. projects/take-ten-people.md
+    title: str
+    template: str
+    context: dict[str, Any] = field(hash=False)
+    record: str | None = None  # the YAML file this page comes from, for "edit this page"
+    toc: tuple[tuple[str, str], ...] = ()  # (anchor id, heading) of the page's h2 headings
+    description: str | None = None
+
+
+def src_to_url(src: str, directory_urls: bool = True) -> str:
+    """Where MkDocs publishes a Markdown source: ``projects/x.md`` → ``projects/x/``."""
+    stem = src[:-3] if src.endswith(".md") else src
+    if posixpath.basename(stem) in ("index", "README"):
+        parent = posixpath.dirname(stem)
+        return (parent + "/" if parent else "") if directory_urls else (stem + ".html")
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+class Links:
+    """Relative links from one page to any record, listing or file. Used by the templates."""
+
+    def __init__(self, from_url: str, url_of: Callable[[str], str]) -> None:
+        self.from_url = from_url
+        self.url_of = url_of
+
+    def page(self, src: str) -> str:
+        return relative_url(self.url_of(src), self.from_url)
+
+    def project(self, project_id: str) -> str:
+        return self.page(f"projects/{project_id}.md")
+
+    def resource(self, resource_id: str) -> str:
+        return self.page(f"resources/{resource_id}.md")
+
+    def contact(self, contact_id: str) -> str:
+        return self.page(f"contacts/{contact_id}.md")
+
+    def theme(self, name: str) -> str:
+        return self.page(f"themes/{slugify(name)}.md")
+
+    def region(self, name: str) -> str:
+        return self.page(f"regions/{slugify(name)}.md")
+
+    def file(self, path: str) -> str:
+        return relative_url(FILES_PREFIX + path, self.from_url)
+
+
+def file_dest(rel: str) -> str:
+    """Where a file under ``resources/`` is published in the site."""
+    return FILES_PREFIX + rel
+
+
+# --------------------------------------------------------------------------- page models
+
+
+def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
+    return {
+        "project": p,
+        "dates": date_range(p.start, p.end),
+        "finished": cat.is_finished(p),
+        "is_programme": p.kind == "programme",
+    }
+
+
+def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
+    finished = cat.is_finished(p)
+    contacts = []
+    for c in p.contacts:
+        base = cat.contacts[c.id]
+        org = cat.contacts.get(base.organisation) if base.organisation else None
+        contacts.append({
+            "contact": base,
+            "organisation": org,
+            "role": c.role or base.role,
+            "email": c.email or base.email,
+            "phone": c.phone or base.phone,
+        })
+    resources = [_resource_model(cat, cat.resources[r]) for r in p.resources]
+    toc: list[tuple[str, str]] = []
+    ids: set[str] = set()
+
+    def anchor(title: str) -> str:
+        base = slugify(title)
+        candidate, n = base, 1
+        while candidate in ids:
+            n += 1
+            candidate = f"{base}_{n}"
+        ids.add(candidate)
+        toc.append((candidate, title))
+        return candidate
+
+    sections = [{"heading": s.heading, "body": s.body, "id": anchor(s.heading)} for s in p.sections]
+    anchors = {}
+    for key, title, present in (
+        ("outputs", "Outputs against targets", p.outputs),
+        ("timeline", "Timeline", p.timeline),
+        ("sites", "Where the work took place", p.sites),
+        ("children", "Projects in this programme", cat.children(p.id)),
+        ("organisations", "Organisations", p.organisations),
+        ("documents", "Documents", resources),
+        ("contacts", "Contact information", contacts),
+        ("links", "Links", p.links),
+        ("news", "In the news", cat.news_about("project", p.id)),
+    ):
+        anchors[key] = anchor(title) if present else None
+    context = {
+        "project": p,
+        "finished": finished,
+        "banner": settings.banner,
+        "dates": date_range(p.start, p.end),
+        "programme": cat.projects[p.programme] if p.programme else None,
+        "children": [_project_card(cat, c) for c in cat.children(p.id)],
+        "sections": sections,
+        "anchors": anchors,
+        "organisations": [{"contact": cat.contacts[o.id], "role": o.role} for o in p.organisations],
+        "contacts": contacts,
+        "resources": resources,
+        "news": cat.news_about("project", p.id),
+    }
+    return PageSpec(f"projects/{p.id}.md", p.title, "archive/project.html", context, p.path, tuple(toc), p.summary)
+
+
+def _resource_model(cat: Catalogue, r: Resource) -> dict[str, Any]:
+    return {"resource": r, "files": [{"title": t, "facts": f} for t, f in cat.resource_files(r)]}
+
+
+def _resource_page(cat: Catalogue, r: Resource) -> PageSpec:
+    context = {
+        **_resource_model(cat, r),
+        "kind_label": RESOURCE_KINDS[r.kind],
+        "used_by": [_project_card(cat, p) for p in cat.used_by(r.id)],
+        "news": cat.news_about("resource", r.id),
+    }
+    return PageSpec(f"resources/{r.id}.md", r.title, "archive/resource.html", context, r.path, (), r.summary)
+
+
+def _contact_page(cat: Catalogue, c: Contact) -> PageSpec:
+    context = {
+        "contact": c,
+        "organisation": cat.contacts.get(c.organisation) if c.organisation else None,
+        "members": cat.members(c.id),
+        "appearances": [
+            {"card": _project_card(cat, a.project), "role": a.role, "email": a.email, "phone": a.phone,
+             "as_organisation": a.as_organisation}
+            for a in cat.appearances(c.id)
+        ],
+        "news": cat.news_about("contact", c.id),
+    }
+    return PageSpec(f"contacts/{c.id}.md", c.name, "archive/contact.html", context, c.path, (), c.note)
+
+
+def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str) -> list[PageSpec]:
+    pages = [PageSpec(
+        f"{folder}/index.md", plural, "archive/tags.html",
+        {"tags": tags, "folder": folder, "noun": noun, "plural": plural},
+        description=f"Projects in the archive by {noun}.",
+    )]
+    for tag in tags:
+        pages.append(PageSpec(
+            f"{folder}/{tag.slug}.md", f"{noun.capitalize()}: {tag.name}", "archive/tag.html",
+            {"tag": tag, "noun": noun, "folder": folder, "cards": [_project_card(cat, p) for p in tag.projects]},
+            description=f"Projects with the {noun} {tag.name}.",
+        ))
+    return pages
+
+
+def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
+    """Every generated page of the archive, in a stable order."""
+    pages: list[PageSpec] = []
+    pages.append(PageSpec(
+        "projects/index.md", "All projects", "archive/projects.html",
+        {"cards": [_project_card(cat, p) for p in cat.projects.values()]},
+        description="Every project in the archive, newest first.",
+    ))
+    pages.append(PageSpec(
+        "programmes/index.md", "Programmes", "archive/programmes.html",
+        {"programmes": [
+            {"card": _project_card(cat, p), "children": [_project_card(cat, c) for c in cat.children(p.id)]}
+            for p in cat.programmes
+        ]},
+        description="Programmes and the projects in them.",
+    ))
+    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes")
+    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions")
+    by_kind = {k: [r for r in cat.resources.values() if r.kind == k] for k in RESOURCE_KINDS}
+    pages.append(PageSpec(
+        "resources/index.md", "Resources", "archive/resources.html",
+        {"groups": [{"kind": k, "label": RESOURCE_KINDS[k], "entries": [_resource_model(cat, r) for r in rs]}
+                    for k, rs in by_kind.items() if rs]},
+        toc=tuple((k, RESOURCE_KINDS[k]) for k, rs in by_kind.items() if rs),
+        description="Toolkits, reports and other documents, by kind.",
+    ))
+    people = [c for c in cat.contacts.values() if c.kind == "person"]
+    orgs = [c for c in cat.contacts.values() if c.kind == "organisation"]
+    pages.append(PageSpec(
+        "contacts/index.md", "Contacts", "archive/contacts.html",
+        {"people": people, "organisations": orgs, "count": cat.appearances},
+        toc=(("people", "People"), ("organisations", "Organisations")),
+        description="People and organisations named in the archive.",
+    ))
+    pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
+    pages += [_resource_page(cat, r) for r in cat.resources.values()]
+    pages += [_contact_page(cat, c) for c in cat.contacts.values()]
+    return pages
+
+
+def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
+    """What the home page adds below its hand-written introduction."""
+    finished = sum(1 for p in cat.projects.values() if cat.is_finished(p))
+    return {
+        "counts": {
+            "projects": len(cat.projects),
+            "finished": finished,
+            "programmes": len(cat.programmes),
+            "resources": len(cat.resources),
+            "files": len(cat.facts),
+            "contacts": len(cat.contacts),
+        },
+        "recent": [_project_card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
+        "themes": cat.themes,
+        "regions": cat.regions,
+        "news": cat.news[:3],
+    }
+
+
+def render_page(
+    env: Environment, template: str, context: dict[str, Any], page_url: str, url_of: Callable[[str], str]
+) -> str:
+    """Render one page's content with links relative to ``page_url``."""
+    return render(env, template, {**context, "link": Links(page_url, url_of)})

@@ -1,0 +1,105 @@
+"""Turning page models into HTML: an autoescaping Jinja environment and safe Markdown.
+
+Record text is untrusted. It reaches HTML only two ways, both escaping:
+
+* through our Jinja environment, which autoescapes every ``{{ value }}``;
+* through :func:`markdown_html` for Markdown bodies, which escapes raw HTML
+  instead of passing it through and drops links whose scheme is not
+  https, http or mailto (or a relative/fragment link).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.I)
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is https, http, mailto or relative; ``None`` for javascript: and friends."""
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    if ":" in cleaned.split("/")[0] and not re.match(r"^(https?|mailto):", cleaned, re.I):
+        return None
+    return url.strip() if _SAFE_URL.match(cleaned) else None
+
+
+class _Sanitise(Treeprocessor):
+    """Demote headings below the section heading and neutralise unsafe link targets."""
+
+    def __init__(self, md: markdown.Markdown, shift: int) -> None:
+        super().__init__(md)
+        self.shift = shift
+
+    def run(self, root: ET.Element) -> None:
+        for el in root.iter():
+            if re.fullmatch(r"h[1-6]", el.tag):
+                el.tag = f"h{min(6, int(el.tag[1]) + self.shift)}"
+            for attr in ("href", "src"):
+                if attr in el.attrib and safe_url(el.attrib[attr]) is None:
+                    del el.attrib[attr]
+            if el.tag == "a" and "href" in el.attrib and el.attrib["href"].startswith(("http://", "https://")):
+                el.set("rel", "noopener")
+            if el.tag == "img":  # images in record text would load from third parties
+                el.tag = "span"
+                alt = el.attrib.pop("alt", "")
+                el.attrib.clear()
+                el.text = f"[image: {alt}]" if alt else "[image]"
+
+
+class _SafeMarkdown(Extension):
+    def __init__(self, shift: int) -> None:
+        super().__init__()
+        self.shift = shift
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Sanitise(md, self.shift), "projarchive_sanitise", 0)
+
+
+def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:
+    """Render a record's Markdown body; raw HTML is shown as text, never executed."""
+    md = markdown.Markdown(extensions=["sane_lists", "tables", _SafeMarkdown(heading_shift)], output_format="html")
+    return Markup(md.convert(text))
+
+
+def relative_url(target: str, from_url: str) -> str:
+    """A link from the page at ``from_url`` to site path ``target`` (both relative to the site root)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+        return target
+    base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
+    path, _, frag = target.partition("#")
+    rel = posixpath.relpath("/" + path, "/" + base) if path else "."
+    if path.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + (f"#{frag}" if frag else "")
+
+
+def make_environment(template_dirs: list[str]) -> Environment:
+    """Our Jinja environment: autoescaping on for every template, undefined names are errors."""
+    env = Environment(
+        loader=FileSystemLoader(template_dirs),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = markdown_html
+    env.filters["safe_url"] = lambda u: safe_url(u) or "#"
+    return env
+
+
+def render(env: Environment, template: str, context: dict[str, Any]) -> str:
+    return env.get_template(template).render(**context)

@@ -1,0 +1,555 @@
+"""One declaration per record kind, and everything derived from it.
+
+Each kind (project, contact, resource) is declared once as a tree of
+:class:`Field` objects. From that one declaration we derive:
+
+* the validator/converter that turns a parsed :class:`~projarchive.strictyaml.Document`
+  into frozen dataclasses, reporting every problem with file, line, column and field;
+* the JSON Schema files in ``schema/`` that editors use (yaml-language-server);
+* the key reference in the maintainer guide.
+
+Cross-record checks (does that contact id exist?) live in :mod:`projarchive.catalogue`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable
+
+from . import model
+from .dates import parse_date
+from .problems import Problems
+from .strictyaml import Document, Path, dotted
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_RE = re.compile(r"^[^@\s<>\"'`]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+URL_SCHEMES = ("https://", "http://", "mailto:")
+
+
+class Invalid(ValueError):
+    """A value that cannot be converted; the message says how to fix it."""
+
+
+class Context:
+    """What a conversion needs to report problems: the document and the file."""
+
+    def __init__(self, doc: Document, path: str, problems: Problems) -> None:
+        self.doc = doc
+        self.path = path
+        self.problems = problems
+
+    def report(self, at: Path, message: str, *, key: bool = False) -> None:
+        mark = (self.doc.key_marks.get(tuple(at)) if key else None) or self.doc.mark(at)
+        self.problems.add(self.path, mark.line, mark.column, dotted(at), message)
+
+
+# --------------------------------------------------------------------------- types
+
+
+class Type:
+    """A value type: converts parsed YAML, describes itself in JSON Schema and prose."""
+
+    label = "text"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+def _need_text(value: Any, what: str = "text") -> str:
+    if isinstance(value, str):
+        if not value.strip():
+            raise Invalid(f"is empty; write the {what} or remove the key")
+        return value
+    if value is None:
+        raise Invalid(f"has no value; write the {what} or remove the key")
+    kind = "a list" if isinstance(value, list) else "keys and values"
+    raise Invalid(f"should be {what}, but is {kind}")
+
+
+@dataclass(frozen=True)
+class Text(Type):
+    """Plain text kept exactly as written. ``multiline`` marks Markdown/prose fields."""
+
+    multiline: bool = False
+    markdown: bool = False
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return "Markdown text" if self.markdown else "text"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        text = _need_text(value)
+        if not self.multiline and "\n" in text.strip():
+            raise Invalid("should be a single line or paragraph")
+        return text.strip() if not self.markdown else text.rstrip() + "\n"
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
+
+
+@dataclass(frozen=True)
+class Id(Type):
+    """The id of another record of ``kind``; existence is checked by the catalogue."""
+
+    kind: str
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return f"id of a {self.kind}"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        text = _need_text(value, f"{self.kind} id")
+        if not ID_RE.match(text):
+            raise Invalid(f"'{text}' is not an id: use lower-case letters, digits and single hyphens")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": ID_RE.pattern}
+
+
+@dataclass(frozen=True)
+class Choice(Type):
+    values: tuple[str, ...]
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return " | ".join(self.values)
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        text = _need_text(value, "value")
+        if text not in self.values:
+            raise Invalid(f"'{text}' is not allowed; use one of: {', '.join(self.values)}{_did_you_mean(text, self.values)}")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.values)}
+
+
+@dataclass(frozen=True)
+class Date(Type):
+    partial: bool = False
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return "date (YYYY-MM-DD, YYYY-MM or YYYY)" if self.partial else "date (YYYY-MM-DD)"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> Any:
+        text = _need_text(value, "date")
+        try:
+            return parse_date(text, allow_partial=self.partial)
+        except ValueError as e:
+            raise Invalid(str(e)) from None
+
+    def json_schema(self) -> dict[str, Any]:
+        pattern = r"^\d{4}(-\d{2}(-\d{2})?)?$" if self.partial else r"^\d{4}-\d{2}-\d{2}$"
+        return {"type": "string", "pattern": pattern}
+
+
+@dataclass(frozen=True)
+class Number(Type):
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    label = "number"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> Decimal:
+        text = _need_text(value, "number").strip()
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text.replace(",", "")):
+            raise Invalid(f"'{text}' is not a number; write digits only, e.g. 20 or 1785.71")
+        number = Decimal(text.replace(",", ""))
+        if self.minimum is not None and number < self.minimum:
+            raise Invalid(f"{text} is below the smallest allowed value {self.minimum}")
+        if self.maximum is not None and number > self.maximum:
+            raise Invalid(f"{text} is above the largest allowed value {self.maximum}")
+        return number
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": ["number", "string"], "pattern": r"^-?[\d,]+(\.\d+)?$"}
+        if self.minimum is not None:
+            schema["minimum"] = float(self.minimum)
+        if self.maximum is not None:
+            schema["maximum"] = float(self.maximum)
+        return schema
+
+
+class Url(Type):
+    label = "web address (https, http or mailto)"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        text = _need_text(value, "web address").strip()
+        if not text.lower().startswith(URL_SCHEMES) or any(c.isspace() for c in text) or text in URL_SCHEMES:
+            raise Invalid(f"'{text}' is not a web address we can link to; it must start with https://, http:// or mailto:")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^(https?://|mailto:)\S+$"}
+
+
+class Email(Type):
+    label = "email address"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        text = _need_text(value, "email address").strip()
+        if not EMAIL_RE.match(text):
+            raise Invalid(f"'{text}' is not an email address (expected name@example.org)")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": EMAIL_RE.pattern}
+
+
+class Phone(Type):
+    label = "phone number, in quotes, kept exactly as typed"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        text = _need_text(value, "phone number").strip()
+        if not re.search(r"\d", text):
+            raise Invalid(f"'{text}' has no digits; is it a phone number?")
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
+
+
+class FilePath(Type):
+    """A path under ``resources/``; existence and safety are checked by :mod:`.files`."""
+
+    label = "file path under resources/"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        from .files import check_relative_path  # local import: files imports nothing of ours back
+
+        text = _need_text(value, "file path").strip()
+        problem = check_relative_path(text)
+        if problem:
+            raise Invalid(problem)
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^(?!/)(?!.*\\)(?!.*(^|/)\.)[^\s].*$"}
+
+
+@dataclass(frozen=True)
+class ListOf(Type):
+    item: Type
+    unique: bool = False
+    allow_one: bool = False  # accept a single value where a list is expected
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return f"list of {self.item.label}"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> tuple[Any, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            if self.allow_one and isinstance(value, str):
+                value = [value]
+                ctx.doc.marks.setdefault((*at, 0), ctx.doc.mark(at))
+            else:
+                raise Invalid("should be a list (one '- item' per line, or [a, b])")
+        out = []
+        seen: dict[Any, int] = {}
+        for i, item in enumerate(value):
+            try:
+                converted = self.item.convert(item, ctx, (*at, i))
+            except Invalid as e:
+                ctx.report((*at, i), str(e))
+                continue
+            if converted is _SKIP:
+                continue
+            if self.unique:
+                if converted in seen:
+                    ctx.report((*at, i), f"'{converted}' is listed twice (also item {seen[converted] + 1})")
+                    continue
+                seen[converted] = i
+            out.append(converted)
+        return tuple(out)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.unique:
+            schema["uniqueItems"] = True
+        return schema
+
+
+_SKIP = object()  # an item that was invalid and already reported
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: Type
+    required: bool = False
+    doc: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Obj(Type):
+    """A mapping with declared keys, converted to a dataclass by ``build``."""
+
+    fields: tuple[Field, ...]
+    build: Callable[..., Any]
+    check: Callable[[dict[str, Any], Context, Path], None] | None = None
+    title: str = ""
+    label = "keys and values"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> Any:
+        if not isinstance(value, dict):
+            if value is None:
+                raise Invalid("has no value; give the keys it needs or remove it")
+            raise Invalid(f"should be keys and values ({', '.join(f.name for f in self.fields if f.required)} …)")
+        known = {f.name: f for f in self.fields}
+        ok = True
+        for key in value:
+            if key not in known:
+                ctx.report((*at, key), f"unknown key '{key}'{_did_you_mean(key, known)}", key=True)
+                ok = False
+        out: dict[str, Any] = {}
+        for f in self.fields:
+            if key_missing(value, f.name):
+                if f.required:
+                    ctx.report(at, f"missing required key '{f.name}' ({f.doc or f.type.label})", key=False)
+                    ok = False
+                continue
+            raw = value[f.name]
+            if raw is None and not f.required and not isinstance(f.type, ListOf):
+                continue  # `end: null` and friends: an explicit "not given"
+            try:
+                out[f.name] = f.type.convert(raw, ctx, (*at, f.name))
+            except Invalid as e:
+                ctx.report((*at, f.name), str(e))
+                ok = False
+        if not ok:
+            return _SKIP if at and isinstance(at[-1], int) else _Failed()
+        if self.check:
+            before = len(ctx.problems)
+            self.check(out, ctx, at)
+            if len(ctx.problems) != before:
+                return _SKIP if at and isinstance(at[-1], int) else _Failed()
+        return self.build(**out)
+
+    def json_schema(self) -> dict[str, Any]:
+        props = {}
+        for f in self.fields:
+            s = dict(f.type.json_schema())
+            if f.doc:
+                s["description"] = f.doc
+            if not f.required and not isinstance(f.type, (ListOf, Obj)):
+                s = {"anyOf": [s, {"type": "null"}], **({"description": f.doc} if f.doc else {})}
+            props[f.name] = s
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [f.name for f in self.fields if f.required],
+            "properties": props,
+        }
+
+
+class _Failed:
+    """A record whose problems were reported; never built."""
+
+
+def key_missing(mapping: dict[str, Any], key: str) -> bool:
+    return key not in mapping
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def _check_project(values: dict[str, Any], ctx: Context, at: Path) -> None:
+    start, end = values.get("start"), values.get("end")
+    if start and end and end.last_day < start.first_day:
+        ctx.report((*at, "end"), f"end date {end} is before start date {start}")
+
+
+def _check_output(values: dict[str, Any], ctx: Context, at: Path) -> None:
+    if "achieved" not in values and "note" not in values:
+        ctx.report(at, "an output needs 'achieved' (a number) or a 'note' saying what happened")
+
+
+def _check_timeline(values: dict[str, Any], ctx: Context, at: Path) -> None:
+    start, end = values.get("date"), values.get("end")
+    if start and end and end.last_day < start.first_day:
+        ctx.report((*at, "end"), f"end {end} is before date {start}")
+
+
+def _check_resource(values: dict[str, Any], ctx: Context, at: Path) -> None:
+    if not values.get("files") and "url" not in values:
+        ctx.report(at, "a resource needs 'files' (documents under resources/) or a 'url' for an external one")
+    if values.get("files") and "url" in values:
+        ctx.report((*at, "url"), "give either 'files' or 'url', not both")
+
+
+def _check_contact(values: dict[str, Any], ctx: Context, at: Path) -> None:
+    if values.get("kind") == "organisation" and "organisation" in values:
+        ctx.report((*at, "organisation"), "only a person belongs to an organisation; remove this key")
+    if values.get("kind") == "person" and values.get("address"):
+        ctx.report((*at, "address"), "give the address on the person's organisation, not on the person")
+
+
+TEXT = Text()
+PARA = Text(multiline=True)
+MD = Text(multiline=True, markdown=True)
+
+IMAGE = Obj((
+    Field("file", FilePath(), True, "Image file under resources/", "images/take-ten-people.jpg"),
+    Field("alt", TEXT, True, "What the image shows, for people who cannot see it", "Painting of a garden"),
+    Field("credit", TEXT, False, "Credit line shown under the image", "Artist: Bob Houlston"),
+), model.Image, title="image")
+
+LINK = Obj((
+    Field("title", TEXT, True, "Link text"),
+    Field("url", Url(), True, "Web address (https, http or mailto)"),
+), model.Link, title="link")
+
+PROJECT = Obj((
+    Field("title", TEXT, True, "Full title, as on the original page",
+          '"Take Ten People: Integrating employment, learning and skills"'),
+    Field("short_title", TEXT, False, "Short name for listings and navigation", "Take Ten People"),
+    Field("kind", Choice(("project", "programme")), False,
+          "'programme' for a project that groups others (they name it in 'programme')", "project"),
+    Field("start", Date(partial=True), True, "When the project started", "2009-04-01"),
+    Field("end", Date(partial=True), False, "When it ended; omit or null while running", "2010-03-31"),
+    Field("dates_note", PARA, False, "Why the dates are approximate, shown beside them",
+          "The report gives no dates; delivery ran through winter 2010-11."),
+    Field("status", Choice(("finished", "active")), False,
+          "finished | active; when omitted, finished if 'end' is before the build date", "finished"),
+    Field("summary", PARA, True, "One paragraph of plain text for listings and search results",
+          ">-\n  Resources that help practitioners ..."),
+    Field("image", IMAGE, False, "An image with alt text and credit", "{file: images/x.jpg, alt: ...}"),
+    Field("themes", ListOf(TEXT, unique=True, allow_one=True), False, "Free tags; each gets a listing page",
+          "[mental health, employment]"),
+    Field("regions", ListOf(TEXT, unique=True, allow_one=True), False, "Regions; each gets a listing page",
+          "[East of England]"),
+    Field("programme", Id("project"), False, "Id of the programme this project belongs to",
+          "clmh-research-2015-17"),
+    Field("organisations", ListOf(Obj((
+        Field("id", Id("contact"), True, "Id of an organisation contact"),
+        Field("role", TEXT, True, "Its role on this project", "Lead organisation"),
+    ), model.OrganisationRole, title="organisation role")), False, "Partners, funders, evaluators with their role",
+          "- {id: niace, role: Lead organisation}"),
+    Field("sections", ListOf(Obj((
+        Field("heading", TEXT, True, "Heading as on the original page", "What are we aiming to achieve?"),
+        Field("body", MD, True, "Markdown text", "|\n  1. Establishing the baseline ..."),
+    ), model.Section, title="section")), False, "The page's sections, in order"),
+    Field("outputs", ListOf(Obj((
+        Field("measure", TEXT, True, "What was counted", "Support workers trained"),
+        Field("target", Number(), False, "The target", "20"),
+        Field("achieved", Number(), False, "What was achieved", "33"),
+        Field("note", PARA, False, "Context, or the result in words", "Exceeded."),
+    ), model.Output, _check_output, title="output")), False, "Measured outputs against targets"),
+    Field("timeline", ListOf(Obj((
+        Field("date", Date(partial=True), True, "When", "2017-08"),
+        Field("end", Date(partial=True), False, "End of a period", "2017-11"),
+        Field("text", PARA, True, "What happened", "Ipsos MORI analyse the data"),
+    ), model.TimelineEntry, _check_timeline, title="timeline entry")), False, "Dated milestones"),
+    Field("sites", ListOf(Obj((
+        Field("name", TEXT, True, "Name of the place or provider", "Q Training Ltd"),
+        Field("town", TEXT, False, "Town", "Rackheath"),
+        Field("lat", Number(Decimal(-90), Decimal(90)), True, "Latitude", "52.66"),
+        Field("lon", Number(Decimal(-180), Decimal(180)), True, "Longitude", "1.37"),
+    ), model.Site, title="site")), False, "Places on a map"),
+    Field("contacts", ListOf(Obj((
+        Field("id", Id("contact"), True, "Id of a contact"),
+        Field("role", TEXT, False, "Role on this project, as it was then"),
+        Field("email", Email(), False, "Email as it was then"),
+        Field("phone", Phone(), False, "Phone as it was then, in quotes"),
+    ), model.ContactRole, title="contact")), False, "Who to contact, with details as they were for this project",
+          "- {id: catina-barrett, role: Regional Project Officer}"),
+    Field("resources", ListOf(Id("resource"), unique=True, allow_one=True), False,
+          "Ids of resources (documents, toolkits)", "[take-ten-people-pack]"),
+    Field("links", ListOf(LINK), False, "External pages", "- {title: Evaluation, url: 'https://…'}"),
+), model.Project, _check_project, title="project")
+
+CONTACT = Obj((
+    Field("kind", Choice(("person", "organisation")), True, "person | organisation", "person"),
+    Field("name", TEXT, True, "Full name", "Catina Barrett"),
+    Field("organisation", Id("contact"), False, "Person only: id of their organisation", "niace"),
+    Field("role", TEXT, False, "Person: their current role", "National co-ordinator"),
+    Field("email", Email(), False, "Email address", "catina.barrett@education.gov.uk"),
+    Field("phone", Phone(), False, "Phone number, in quotes, as typed", '"07920 493620"'),
+    Field("address", ListOf(TEXT, allow_one=True), False, "Organisation: postal address, one line per item",
+          "[21 De Montfort Street, Leicester, LE1 7GE]"),
+    Field("url", Url(), False, "Web site", "https://example.org"),
+    Field("note", PARA, False, "Anything else worth knowing"),
+), model.Contact, _check_contact, title="contact")
+
+RESOURCE = Obj((
+    Field("title", TEXT, True, "Title of the document or toolkit", "Take Ten People resource pack"),
+    Field("kind", Choice(("toolkit", "report", "data", "infographic", "form", "other")), True,
+          "toolkit | report | data | infographic | form | other", "toolkit"),
+    Field("summary", PARA, False, "What it is and who it is for"),
+    Field("published", Date(partial=True), False, "When it was published", "2010-03"),
+    Field("licence", TEXT, False, "Licence, e.g. an SPDX id", "OGL-3.0"),
+    Field("files", ListOf(Obj((
+        Field("file", FilePath(), True, "Path relative to resources/", "take-ten-people/toolbox.pdf"),
+        Field("title", TEXT, True, "What this file is", "Toolbox"),
+    ), model.ResourceFile, title="file")), False, "One or more files under resources/"),
+    Field("url", Url(), False, "For an external resource instead of files"),
+), model.Resource, _check_resource, title="resource")
+
+KINDS: dict[str, Obj] = {"project": PROJECT, "contact": CONTACT, "resource": RESOURCE}
+FOLDERS: dict[str, str] = {"project": "projects", "contact": "contacts", "resource": "resources"}
+
+
+def convert(kind: str, record_id: str, doc: Document, path: str, problems: Problems) -> Any | None:
+    """Validate one parsed document as a record of ``kind``; ``None`` if it had problems."""
+    ctx = Context(doc, path, problems)
+    spec = KINDS[kind]
+    data = doc.data
+    # the record's identity comes from its file name, not from its contents
+    bound = Obj(spec.fields, lambda **kw: spec.build(id=record_id, path=path, **kw), spec.check, spec.title)
+    try:
+        result = bound.convert(data, ctx, ())
+    except Invalid as e:
+        ctx.report((), str(e))
+        return None
+    return None if isinstance(result, _Failed) or result is _SKIP else result
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) for one record kind, for editors and CI."""
+    spec = KINDS[kind]
+    body = spec.json_schema()
+    body["properties"] = {"$schema": {"type": "string"}, **body["properties"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{kind}.schema.json",
+        "title": f"Project resource library: {kind} record",
+        "description": f"A {kind} record: {FOLDERS[kind]}/<id>.yml. Generated from projarchive.schema; do not edit.",
+        **body,
+    }
+
+
+def key_reference() -> list[tuple[str, list[tuple[str, Field]]]]:
+    """Every key of every kind, flattened with dotted names, for the maintainer guide."""
+    out = []
+    for kind, spec in KINDS.items():
+        rows: list[tuple[str, Field]] = []
+
+        def walk(obj: Obj, prefix: str) -> None:
+            for f in obj.fields:
+                name = prefix + f.name
+                rows.append((name, f))
+                t = f.type.item if isinstance(f.type, ListOf) else f.type
+                if isinstance(t, Obj):
+                    walk(t, name + ("[]." if isinstance(f.type, ListOf) else "."))
+
+        walk(spec, "")
+        out.append((kind, rows))
+    return out
+
+
+__all__ = ["KINDS", "FOLDERS", "convert", "json_schema", "key_reference", "ID_RE", "Invalid", "Field"]

@@ -1,0 +1,276 @@
+"""A strict, fast, crash-proof YAML reader for hand-written records.
+
+PyYAML's ``safe_load`` turns ``status: no`` into ``False``, ``phone: 01611234567``
+into an octal integer and silently keeps the last of two duplicate keys; its C
+composer recurses and can crash the interpreter on deeply nested brackets. So we
+use only libyaml's *event* stream (C speed, no recursion in the parser) and build
+plain Python values ourselves:
+
+* every scalar is a ``str`` (the schema converts dates and numbers and reports
+  the line on failure); plain ``null``, ``~`` and an empty value are ``None``;
+* duplicate keys, anchors, aliases, merge keys and tags are errors;
+* nesting depth and file size are bounded *before* libyaml sees the text;
+* exactly one document whose top level is a mapping; UTF-8 only.
+
+The result is a :class:`Document`: the data plus the line and column of every
+value and key, addressed by path (``("sections", 2, "heading")``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problems
+
+try:  # libyaml is part of every PyYAML wheel we install; fall back rather than fail.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_FLOW_DEPTH = 32
+
+Path = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """Parsed record data with positions for every value (``marks``) and key (``key_marks``)."""
+
+    data: dict[str, Any]
+    marks: dict[Path, Mark] = field(default_factory=dict)
+    key_marks: dict[Path, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path) -> Mark:
+        """Where the value at ``path`` starts; falls back to the nearest enclosing value."""
+        p = tuple(path)
+        while p:
+            if p in self.marks:
+                return self.marks[p]
+            p = p[:-1]
+        return self.marks.get((), Mark(1, 1))
+
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _mark(m: Any) -> Mark:
+    return Mark(m.line + 1, m.column + 1)
+
+
+def _flow_depth_exceeded(text: str) -> int:
+    """Return the 1-based line where bracket nesting passes the bound, or 0.
+
+    Counts brackets anywhere (quoted or not): a cheap, conservative bound that
+    keeps pathological input away from libyaml, whose cost grows steeply with depth.
+    """
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return text.count("\n", 0, m.start()) + 1
+        elif depth:
+            depth -= 1
+    return 0
+
+
+def decode(raw: bytes, path: str, problems: Problems) -> str | None:
+    """Decode UTF-8 (a BOM is allowed), reporting the byte offset of bad bytes."""
+    if len(raw) > MAX_BYTES:
+        problems.add(path, 0, 0, "", f"file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.add(
+            path, line, col, "",
+            f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+            "save it as UTF-8 in your editor",
+        )
+        return None
+    return text
+
+
+def parse(text: str, path: str, problems: Problems) -> Document | None:
+    """Parse one record's text; on failure add problems and return ``None``."""
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        problems.add(path, 1, 1, "", "the file is empty; a record needs at least its required keys")
+        return None
+    for n, ln in enumerate(text.splitlines(), 1):
+        stripped = ln.lstrip(" ")
+        if stripped.startswith("\t"):
+            problems.add(path, n, len(ln) - len(stripped) + 1, "",
+                         "tab used for indentation; YAML needs spaces (use 2 spaces per level)")
+            return None
+    bad = _flow_depth_exceeded(text)
+    if bad:
+        problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep")
+        return None
+    builder = _Builder(path, problems)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if not builder.feed(event):
+                return None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        detail = e.problem or str(e)
+        problems.add(path, line, col, "", f"this is not valid YAML: {detail}{_hint(detail)}")
+        return None
+    except yaml.YAMLError as e:  # pragma: no cover - libyaml always marks its errors
+        problems.add(path, 0, 0, "", f"this is not valid YAML: {e}")
+        return None
+    return builder.document()
+
+
+def _hint(detail: str) -> str:
+    if "mapping values are not allowed" in detail:
+        return ' (a value containing ": " must be put in quotes)'
+    if "found character '\\t'" in detail:
+        return " (use spaces, not tabs)"
+    return ""
+
+
+class _Builder:
+    """Builds values from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, path: str, problems: Problems) -> None:
+        self.path = path
+        self.problems = problems
+        self.stack: list[list[Any]] = []  # frames: [container, path, pending_key]
+        self.root: Any = None
+        self.marks: dict[Path, Mark] = {}
+        self.key_marks: dict[Path, Mark] = {}
+        self.key_lines: dict[Path, Mark] = {}
+        self.docs = 0
+
+    def error(self, event: Any, message: str) -> bool:
+        m = _mark(event.start_mark)
+        self.problems.add(self.path, m.line, m.column, "", message)
+        return False
+
+    def feed(self, ev: Any) -> bool:
+        if isinstance(ev, yaml.DocumentStartEvent):
+            self.docs += 1
+            if self.docs > 1:
+                return self.error(ev, "a record file holds exactly one document; remove the second '---'")
+            return True
+        if isinstance(ev, yaml.AliasEvent):
+            return self.error(ev, f"aliases (*{ev.anchor}) are not allowed; write the value out in full")
+        if isinstance(ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if ev.anchor is not None:
+                return self.error(ev, f"anchors (&{ev.anchor}) are not allowed; write each value out in full")
+            if ev.tag is not None:
+                return self.error(ev, f"tags ({ev.tag}) are not allowed; remove it and quote the value if needed")
+        if isinstance(ev, yaml.ScalarEvent):
+            if ev.implicit[0] and ev.value in _NULLS:  # plain (unquoted) null
+                value: Any = None
+            else:
+                value = ev.value
+            return self.add(ev, value)
+        if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(self.stack) >= MAX_DEPTH:
+                return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep")
+            container: Any = [] if isinstance(ev, yaml.SequenceStartEvent) else {}
+            if not self.stack and not isinstance(container, dict):
+                return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list")
+            cpath = self.place(ev, container)
+            if cpath is None:
+                return False
+            self.stack.append([container, cpath, None])
+            return True
+        if isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            self.stack.pop()
+            return True
+        return True
+
+    def place(self, ev: Any, value: Any) -> Path | None:
+        """Attach ``value`` to the current container; return its path."""
+        m = _mark(ev.start_mark)
+        if not self.stack:
+            self.root = value
+            self.marks[()] = m
+            return ()
+        frame = self.stack[-1]
+        container, cpath, pending = frame
+        if isinstance(container, list):
+            p = (*cpath, len(container))
+            container.append(value)
+            self.marks[p] = m
+            return p
+        if pending is None:  # this event is a key
+            if not isinstance(value, str):
+                self.error(ev, "a key must be a plain word, not a list, mapping or empty value")
+                return None
+            if value == "<<":
+                self.error(ev, "merge keys (<<) are not allowed; write the keys out in full")
+                return None
+            kpath = (*cpath, value)
+            if value in container:
+                first = self.key_marks[kpath]
+                self.problems.add(
+                    self.path, m.line, m.column, _dotted(kpath),
+                    f"duplicate key '{value}' (first given on line {first.line}); keep one and delete the other",
+                )
+                return None
+            frame[2] = value
+            self.key_marks[kpath] = m
+            container[value] = _PENDING
+            return kpath
+        p = (*cpath, pending)
+        container[pending] = value
+        frame[2] = None
+        self.marks[p] = m
+        return p
+
+    def add(self, ev: Any, value: Any) -> bool:
+        if not self.stack:
+            return self.error(ev, "the top level of a record must be keys and values (a mapping)")
+        return self.place(ev, value) is not None
+
+    def document(self) -> Document:
+        return Document(self.root if isinstance(self.root, dict) else {}, self.marks, self.key_marks)
+
+
+_PENDING = object()
+
+
+def _dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted
+
+
+def load_file(abs_path: str, rel_path: str, problems: Problems) -> Document | None:
+    """Read, decode and parse one record file."""
+    try:
+        with open(abs_path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        problems.add(rel_path, 0, 0, "", f"cannot be read: {e.strerror}")
+        return None
+    text = decode(raw, rel_path, problems)
+    if text is None:
+        return None
+    return parse(text, rel_path, problems)
