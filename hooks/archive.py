@@ -20,14 +20,24 @@ from dataclasses import dataclass
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from projarchive.catalogue import Catalogue, load_catalogue
 from projarchive.dates import build_date
-from projarchive.pages import PageSpec, Settings, file_dest, home_context, render_page, site_pages
+from projarchive.pages import (
+    PageSpec,
+    Settings,
+    file_dest,
+    home_context,
+    news_context,
+    render_page,
+    site_pages,
+)
 from projarchive.problems import ArchiveError
+from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import make_environment, render
 from projarchive.schema import FOLDERS, key_reference
 
@@ -46,6 +56,13 @@ class _Build:
 
 
 _build: _Build | None = None
+_command: str | None = None
+_publish: dict[str, object] = {}  # staging/site/ok for the current `mkdocs build`
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
 
 
 def _root(config: MkDocsConfig) -> str:
@@ -71,11 +88,47 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         env=make_environment([templates]),
         root=root,
     )
+    _stage(config)
     for folder in ("projects", "contacts", "resources"):
         path = os.path.join(root, folder)
         if os.path.isdir(path) and path not in config.watch:
             config.watch.append(path)
     return config
+
+
+def _stage(config: MkDocsConfig) -> None:
+    """For `mkdocs build`, build into a staging folder; on_shutdown swaps it in if all went well."""
+    _publish.clear()
+    site = config.site_dir
+    serving = os.path.basename(site).startswith("mkdocs_")  # `mkdocs serve` builds into a temp folder
+    if _command != "build" or serving:
+        return
+    staging = staging_dir(site)
+    discard(staging)
+    _publish.update(site=site, staging=staging, ok=False)
+    config.site_dir = staging
+
+
+@event_priority(-100)  # after every plugin has written its files
+def on_post_build(config: MkDocsConfig) -> None:
+    if _publish:
+        _publish["ok"] = True
+
+
+def on_build_error(error: Exception) -> None:
+    if _publish:
+        _publish["ok"] = False
+
+
+def on_shutdown() -> None:
+    if not _publish:
+        return
+    if _publish["ok"]:
+        publish(str(_publish["staging"]), str(_publish["site"]))
+    else:
+        discard(str(_publish["staging"]))
+        log.error("The build failed; the previous site in %s was left untouched.", _publish["site"])
+    _publish.clear()
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -120,6 +173,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
             {"level": 2, "id": anchor, "name": str(escape(title)), "children": []} for anchor, title in spec.toc
         ])
         return render_page(_build.env, spec.template, spec.context, page.url, url_of)
+    news = news_context(_build.catalogue, page.file.src_uri)
+    if news is not None:
+        return html + render_page(_build.env, "archive/news-links.html", news, page.url, url_of)
     if page.file.src_uri == "maintainers.md":
         return html + render(_build.env, "archive/keys.html", {"kinds": key_reference(), "folders": FOLDERS})
     if page.is_homepage:

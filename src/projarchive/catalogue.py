@@ -165,9 +165,12 @@ def load_catalogue(
         problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
 
     docs: dict[str, dict[str, tuple[object, strictyaml.Document]]] = {}
+    present: dict[str, set[str]] = {}  # ids with a file, valid or not: no cascade of "no such id"
     for kind, folder in schema.FOLDERS.items():
         docs[kind] = {}
+        present[kind] = set()
         for record_id, full, shown in _record_files(root, folder, problems):
+            present[kind].add(record_id)
             doc = strictyaml.load_file(full, shown, problems)
             if doc is None:
                 continue
@@ -187,6 +190,8 @@ def load_catalogue(
         mark = doc.mark(at)
         label = strictyaml.dotted(at)
         if target not in table:
+            if target in present[kind]:
+                return  # that record has problems of its own, reported there
             import difflib
 
             close = difflib.get_close_matches(target, list(table), n=1)

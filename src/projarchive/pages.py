@@ -267,6 +267,18 @@ def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
     }
 
 
+def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
+    """What a news post adds below its text: the records it names, or ``None`` if not a post."""
+    post = next((p for p in cat.news if p.src == src), None)
+    if post is None:
+        return None
+    return {
+        "projects": [_project_card(cat, cat.projects[i]) for i in post.projects],
+        "organisations": [cat.contacts[i] for i in post.organisations],
+        "resources": [_resource_model(cat, cat.resources[i]) for i in post.resources],
+    }
+
+
 def render_page(
     env: Environment, template: str, context: dict[str, Any], page_url: str, url_of: Callable[[str], str]
 ) -> str:

@@ -119,7 +119,7 @@ class Choice(Type):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return " | ".join(self.values)
+        return "one of: " + ", ".join(self.values)
 
     def convert(self, value: Any, ctx: Context, at: Path) -> str:
         text = _need_text(value, "value")
