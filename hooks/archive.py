@@ -30,6 +30,7 @@ from projarchive.dates import build_date
 from projarchive.pages import (
     PageSpec,
     Settings,
+    settings_from,
     file_dest,
     home_context,
     news_context,
@@ -72,9 +73,8 @@ def _root(config: MkDocsConfig) -> str:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     root = _root(config)
-    options = dict(config.extra.get("archive") or {})
-    settings = Settings(**{k: v for k, v in options.items() if k in Settings.__dataclass_fields__})
     try:
+        settings = settings_from(dict(config.extra.get("archive") or {}))
         catalogue = load_catalogue(root, build_date=build_date(), docs_dir=config.docs_dir)
     except ArchiveError as e:
         raise PluginError(f"the archive's records have problems:\n{e}") from None

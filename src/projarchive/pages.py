@@ -40,6 +40,22 @@ class Settings:
     news_index: str = "news/index.md"
 
 
+def settings_from(options: dict[str, Any]) -> Settings:
+    """Read ``extra.archive`` from mkdocs.yml; an unknown or mistyped option is an error."""
+    known = Settings.__dataclass_fields__
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(
+            f"mkdocs.yml: extra.archive: unknown option(s) {', '.join(unknown)}; "
+            f"known options are {', '.join(known)}"
+        )
+    for key, value in options.items():
+        want = type(getattr(Settings(), key))
+        if not isinstance(value, want) or isinstance(value, bool) and want is not bool:
+            raise ValueError(f"mkdocs.yml: extra.archive.{key} should be {want.__name__}, not {value!r}")
+    return Settings(**options)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     src: str  # path of the (virtual) Markdown source, e.g. projects/take-ten-people.md

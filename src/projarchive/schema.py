@@ -85,6 +85,12 @@ class Text(Type):
 
     def convert(self, value: Any, ctx: Context, at: Path) -> str:
         text = _need_text(value)
+        comment = ctx.doc.comments.get(tuple(at))
+        if comment:
+            raise Invalid(
+                f"the text '{comment}' after the value is read as a YAML comment and would be lost; "
+                f"if it belongs to the value, put the whole value in quotes: \"{text} {comment}\""
+            )
         if not self.multiline and "\n" in text.strip():
             raise Invalid("should be a single line or paragraph")
         return text.strip() if not self.markdown else text.rstrip() + "\n"

@@ -51,6 +51,9 @@ class Document:
     data: dict[str, Any]
     marks: dict[Path, Mark] = field(default_factory=dict)
     key_marks: dict[Path, Mark] = field(default_factory=dict)
+    # plain (unquoted) values followed by " # ..." on their line: YAML drops that text as a
+    # comment, which a maintainer may not have meant ("title: C# toolkit #2")
+    comments: dict[Path, str] = field(default_factory=dict)
 
     def mark(self, path: Path) -> Mark:
         """Where the value at ``path`` starts; falls back to the nearest enclosing value."""
@@ -123,7 +126,7 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
     if bad:
         problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep")
         return None
-    builder = _Builder(path, problems)
+    builder = _Builder(path, problems, text.splitlines())
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if not builder.feed(event):
@@ -151,7 +154,9 @@ def _hint(detail: str) -> str:
 class _Builder:
     """Builds values from parser events with an explicit stack (no recursion)."""
 
-    def __init__(self, path: str, problems: Problems) -> None:
+    def __init__(self, path: str, problems: Problems, lines: list[str]) -> None:
+        self.lines = lines
+        self.comments: dict[Path, str] = {}
         self.path = path
         self.problems = problems
         self.stack: list[list[Any]] = []  # frames: [container, path, pending_key]
@@ -160,6 +165,7 @@ class _Builder:
         self.key_marks: dict[Path, Mark] = {}
         self.key_lines: dict[Path, Mark] = {}
         self.docs = 0
+        self.last_path: Path | None = None
 
     def error(self, event: Any, message: str) -> bool:
         m = _mark(event.start_mark)
@@ -184,7 +190,11 @@ class _Builder:
                 value: Any = None
             else:
                 value = ev.value
-            return self.add(ev, value)
+            if not self.add(ev, value):
+                return False
+            if ev.implicit[0] and value is not None:
+                self.note_comment(ev)
+            return True
         if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(self.stack) >= MAX_DEPTH:
                 return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep")
@@ -200,6 +210,15 @@ class _Builder:
             self.stack.pop()
             return True
         return True
+
+    def note_comment(self, ev: Any) -> None:
+        """Remember a comment that directly follows a plain value on the same line."""
+        end = ev.end_mark
+        if end.line >= len(self.lines):
+            return
+        rest = self.lines[end.line][end.column:]
+        if re.match(r"\s+#", rest) and self.last_path is not None:
+            self.comments[self.last_path] = rest.strip()
 
     def place(self, ev: Any, value: Any) -> Path | None:
         """Attach ``value`` to the current container; return its path."""
@@ -243,10 +262,12 @@ class _Builder:
     def add(self, ev: Any, value: Any) -> bool:
         if not self.stack:
             return self.error(ev, "the top level of a record must be keys and values (a mapping)")
-        return self.place(ev, value) is not None
+        self.last_path = self.place(ev, value)
+        return self.last_path is not None
 
     def document(self) -> Document:
-        return Document(self.root if isinstance(self.root, dict) else {}, self.marks, self.key_marks)
+        root = self.root if isinstance(self.root, dict) else {}
+        return Document(root, self.marks, self.key_marks, self.comments)
 
 
 _PENDING = object()
