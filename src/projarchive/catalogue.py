@@ -23,6 +23,7 @@ from .news import load_posts
 from .problems import ArchiveError, Problems
 
 CONTENT_FOLDERS = ("projects", "contacts", "resources")
+RESERVED_IDS = frozenset({"index"})  # projects/index.md etc. are the listing pages
 
 
 def slugify(text: str) -> str:
@@ -30,6 +31,12 @@ def slugify(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     return slug or "x" + "".join(f"{ord(c):x}" for c in text)[:40]
+
+
+def tag_slug(name: str) -> str:
+    """The address of a theme's or region's page; never the folder's own listing (index)."""
+    slug = slugify(name)
+    return f"{slug}-tag" if slug in RESERVED_IDS else slug
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,13 @@ def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str,
                 problems.add(shown, 0, 0, "", f"only records (<id>.yml) belong in {folder}/")
             continue
         record_id = name[:-4]
+        if record_id in RESERVED_IDS:
+            problems.add(
+                shown, 0, 0, "",
+                f"'{record_id}' is kept for the page that lists all {folder}; give the record another name, "
+                f"e.g. {folder}/{record_id}-1.yml",
+            )
+            continue
         if not schema.ID_RE.match(record_id):
             problems.add(
                 shown, 0, 0, "",
@@ -174,18 +188,23 @@ def load_catalogue(
             doc = strictyaml.load_file(full, shown, problems)
             if doc is None:
                 continue
-            record = schema.convert(kind, record_id, doc, shown, problems)
-            if record is not None:
-                docs[kind][record_id] = (record, doc)
+            # a record with problems comes back as a Partial: its references and files are
+            # still checked below, so every mistake shows in one run
+            docs[kind][record_id] = (schema.convert(kind, record_id, doc, shown, problems), doc)
 
     posts = load_posts(docs_dir, news_dir, problems) if docs_dir else []
 
-    projects = {k: v[0] for k, v in docs["project"].items()}
-    contacts = {k: v[0] for k, v in docs["contact"].items()}
-    resources = {k: v[0] for k, v in docs["resource"].items()}
+    def valid(kind: str) -> dict:
+        return {k: v[0] for k, v in docs[kind].items() if not isinstance(v[0], schema.Partial)}
+
+    projects: dict[str, Project] = valid("project")
+    contacts: dict[str, Contact] = valid("contact")
+    resources: dict[str, Resource] = valid("resource")
     kinds = {"project": projects, "contact": contacts, "resource": resources}
 
     def ref(path: str, doc: strictyaml.Document, at: tuple, kind: str, target: str, want: str | None = None) -> None:
+        if target is None:  # the id itself was wrong; reported with the record
+            return
         table = kinds[kind]
         mark = doc.mark(at)
         label = strictyaml.dotted(at)
@@ -211,10 +230,10 @@ def load_catalogue(
     facts: dict[str, filefacts.FileFacts] = {}
 
     def check_file(path: str, doc: strictyaml.Document, at: tuple, rel: str, image: bool = False) -> None:
+        if rel is None or rel in facts:  # a bad path was reported with the record
+            return
         mark = doc.mark(at)
         label = strictyaml.dotted(at)
-        if rel in facts:
-            return
         full, err = filefacts.resolve(resources_dir, rel)
         if err is None:
             got, err = filefacts.measure(full, rel)
@@ -240,7 +259,7 @@ def load_catalogue(
             ref(p, doc, ("contacts", i, "id"), "contact", c.id)
         for i, r in enumerate(project.resources):
             ref(p, doc, ("resources", i), "resource", r)
-        if project.image:
+        if project.image and project.image.file:
             check_file(p, doc, ("image", "file"), project.image.file, image=True)
     for cid, (contact, doc) in docs["contact"].items():
         if contact.organisation:
@@ -308,10 +327,14 @@ def load_catalogue(
 def _tags(projects: dict[str, tuple[Project, strictyaml.Document]], key: str, problems: Problems) -> tuple[Tag, ...]:
     """Group projects by theme or region; two spellings of one slug are an error."""
     by_slug: dict[str, tuple[str, list[Project]]] = {}
-    ordered = sorted(projects.values(), key=lambda pd: (-pd[0].start.first_day.toordinal(), pd[0].title.casefold()))
+    def newest_first(pd: tuple[Project, strictyaml.Document]) -> tuple[int, str]:
+        p = pd[0]  # may be a Partial with no start or title
+        return (-(p.start.first_day.toordinal() if p.start else 0), (p.title or "").casefold())
+
+    ordered = sorted(projects.values(), key=newest_first)
     for project, doc in ordered:
         for i, name in enumerate(getattr(project, key)):
-            slug = slugify(name)
+            slug = tag_slug(name)
             if slug in by_slug and by_slug[slug][0] != name:
                 mk = doc.mark((key, i))
                 problems.add(

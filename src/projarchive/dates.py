@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -21,11 +22,26 @@ MONTHS = [
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PartialDate:
+    """A date known to the day, the month or only the year.
+
+    Dates order by the first day of their period, then the less precise first
+    (``2009`` < ``2009-01`` < ``2009-01-01``), so mixed precisions sort together.
+    """
+
     year: int
     month: int | None = None
     day: int | None = None
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
 
     @property
     def first_day(self) -> dt.date:
@@ -65,6 +81,8 @@ def parse_date(text: str, *, allow_partial: bool) -> PartialDate:
         want = "YYYY-MM-DD, YYYY-MM or YYYY" if allow_partial else "YYYY-MM-DD"
         raise ValueError(f"'{text}' is not a date; write it as {want}, e.g. 2009-04-01")
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if year < 1:
+        raise ValueError(f"'{text}' has year {m.group(1)}; years start at 0001")
     if not allow_partial and day is None:
         raise ValueError(f"'{text}' needs a day: write it as YYYY-MM-DD, e.g. 2009-04-01")
     if month is not None and not 1 <= int(month) <= 12:

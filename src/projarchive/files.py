@@ -73,14 +73,19 @@ class FileFacts:
 
 
 def human_size(size: int) -> str:
-    """``950 bytes``, ``12 KB``, ``1.4 MB`` (decimal units, as file managers show)."""
+    """``950 bytes``, ``12 KB``, ``1.4 MB`` (decimal units, as file managers show).
+
+    The number is rounded before the unit is chosen, so 999,999 bytes read
+    ``1.0 MB`` rather than ``1000 KB``.
+    """
     if size < 1000:
         return f"{size} byte{'s' if size != 1 else ''}"
+    value = float(size)
     for unit in ("KB", "MB", "GB"):
-        size_f = size / 1000
-        if size_f < 1000 or unit == "GB":
-            return f"{size_f:.0f} {unit}" if size_f >= 10 else f"{size_f:.1f} {unit}"
-        size = int(size_f)
+        value /= 1000
+        shown = f"{value:.0f}" if round(value, 1) >= 10 else f"{value:.1f}"
+        if float(shown) < 1000 or unit == "GB":
+            return f"{shown} {unit}"
     raise AssertionError("unreachable")
 
 

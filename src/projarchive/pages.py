@@ -9,12 +9,13 @@ page. The MkDocs hook only hands these to MkDocs; tests call them directly.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from jinja2 import Environment
 
-from .catalogue import Catalogue, Tag, slugify
+from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
 from .model import Contact, Project, Resource
 from .render import relative_url, render
@@ -72,7 +73,9 @@ def src_to_url(src: str, directory_urls: bool = True) -> str:
     stem = src[:-3] if src.endswith(".md") else src
     if posixpath.basename(stem) in ("index", "README"):
         parent = posixpath.dirname(stem)
-        return (parent + "/" if parent else "") if directory_urls else (stem + ".html")
+        if directory_urls:
+            return parent + "/" if parent else ""
+        return posixpath.join(parent, "index.html")
     return stem + "/" if directory_urls else stem + ".html"
 
 
@@ -96,13 +99,14 @@ class Links:
         return self.page(f"contacts/{contact_id}.md")
 
     def theme(self, name: str) -> str:
-        return self.page(f"themes/{slugify(name)}.md")
+        return self.page(f"themes/{tag_slug(name)}.md")
 
     def region(self, name: str) -> str:
-        return self.page(f"regions/{slugify(name)}.md")
+        return self.page(f"regions/{tag_slug(name)}.md")
 
     def file(self, path: str) -> str:
-        return relative_url(FILES_PREFIX + path, self.from_url)
+        """A download link; the path is percent-encoded so '#', '?' or '%' in a file name survive."""
+        return relative_url(FILES_PREFIX + quote(path, safe="/"), self.from_url)
 
 
 def file_dest(rel: str) -> str:
@@ -273,7 +277,7 @@ def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
             "finished": finished,
             "programmes": len(cat.programmes),
             "resources": len(cat.resources),
-            "files": len(cat.facts),
+            "files": len({f.file for r in cat.resources.values() for f in r.files}),
             "contacts": len(cat.contacts),
         },
         "recent": [_project_card(cat, p) for p in list(cat.projects.values())[: settings.recent]],

@@ -29,6 +29,8 @@ def safe_url(url: str) -> str | None:
     cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
     if ":" in cleaned.split("/")[0] and not re.match(r"^(https?|mailto):", cleaned, re.I):
         return None
+    if cleaned.startswith(("//", "\\", "/\\", "\\/")):  # protocol-relative: another host
+        return None
     return url.strip() if _SAFE_URL.match(cleaned) else None
 
 
@@ -77,13 +79,18 @@ def relative_url(target: str, from_url: str) -> str:
     if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
         return target
     base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
-    path, _, frag = target.partition("#")
-    rel = posixpath.relpath("/" + path, "/" + base) if path else "."
-    if path.endswith("/") and not rel.endswith("/"):
+    path, hashmark, frag = target.partition("#")
+    if not path and not hashmark:  # the site root, as src_to_url("index.md") gives it
+        path = "/"
+    rel = posixpath.relpath("/" + path.lstrip("/"), "/" + base) if path else "."
+    if (path.endswith("/") or rel == ".") and not rel.endswith("/"):
         rel += "/"
-    if rel == "./":
-        rel = "./"
     return rel + (f"#{frag}" if frag else "")
+
+
+def plural(word: str, count: int, plural_form: str | None = None) -> str:
+    """``project`` for 1, ``projects`` otherwise (or the given plural form)."""
+    return word if count == 1 else (plural_form or word + "s")
 
 
 def make_environment(template_dirs: list[str]) -> Environment:
@@ -97,6 +104,7 @@ def make_environment(template_dirs: list[str]) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["markdown"] = markdown_html
+    env.filters["plural"] = plural
     env.filters["safe_url"] = lambda u: safe_url(u) or "#"
     return env
 

@@ -267,7 +267,8 @@ class ListOf(Type):
             except Invalid as e:
                 ctx.report((*at, i), str(e))
                 continue
-            if converted is _SKIP:
+            except Reported as r:  # an item with problems of its own: keep what could be read
+                out.append(r.partial)
                 continue
             if self.unique:
                 if converted in seen:
@@ -284,7 +285,26 @@ class ListOf(Type):
         return schema
 
 
-_SKIP = object()  # an item that was invalid and already reported
+class Reported(Exception):
+    """A mapping whose problems were already reported.
+
+    ``partial`` holds what could be read of it (a :class:`Partial`), so checks that
+    look across records (references, files) still run and every mistake shows in one run.
+    """
+
+    def __init__(self, partial: Partial) -> None:
+        super().__init__("already reported")
+        self.partial = partial
+
+
+class Partial:
+    """The readable part of a record that has problems: missing keys read as ``None`` or ``()``."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"Partial({self.__dict__!r})"
 
 
 @dataclass(frozen=True)
@@ -312,34 +332,37 @@ class Obj(Type):
                 raise Invalid("has no value; give the keys it needs or remove it")
             raise Invalid(f"should be keys and values ({', '.join(f.name for f in self.fields if f.required)} …)")
         known = {f.name: f for f in self.fields}
-        ok = True
+        problems_before = len(ctx.problems)
         for key in value:
             if key not in known:
                 ctx.report((*at, key), f"unknown key '{key}'{_did_you_mean(key, known)}", key=True)
-                ok = False
         out: dict[str, Any] = {}
+        failed = False  # a declared key whose value could not be read: its checks would mislead
         for f in self.fields:
             if key_missing(value, f.name):
                 if f.required:
                     ctx.report(at, f"missing required key '{f.name}' ({f.doc or f.type.label})", key=False)
-                    ok = False
                 continue
             raw = value[f.name]
             if raw is None and not f.required and not isinstance(f.type, ListOf):
                 continue  # `end: null` and friends: an explicit "not given"
+            before = len(ctx.problems)
             try:
                 out[f.name] = f.type.convert(raw, ctx, (*at, f.name))
             except Invalid as e:
                 ctx.report((*at, f.name), str(e))
-                ok = False
-        if not ok:
-            return _SKIP if at and isinstance(at[-1], int) else _Failed()
-        if self.check:
-            before = len(ctx.problems)
+            except Reported as r:
+                out[f.name] = r.partial
+            failed = failed or len(ctx.problems) != before
+        if self.check and not failed:
             self.check(out, ctx, at)
-            if len(ctx.problems) != before:
-                return _SKIP if at and isinstance(at[-1], int) else _Failed()
+        if len(ctx.problems) != problems_before:
+            raise Reported(self.partial(out))
         return self.build(**out)
+
+    def partial(self, out: dict[str, Any]) -> Partial:
+        """What could be read of this mapping, with every declared key present."""
+        return Partial({f.name: out.get(f.name, () if isinstance(f.type, ListOf) else None) for f in self.fields})
 
     def json_schema(self) -> dict[str, Any]:
         props = {}
@@ -356,10 +379,6 @@ class Obj(Type):
             "required": [f.name for f in self.fields if f.required],
             "properties": props,
         }
-
-
-class _Failed:
-    """A record whose problems were reported; never built."""
 
 
 def key_missing(mapping: dict[str, Any], key: str) -> bool:
@@ -510,19 +529,26 @@ KINDS: dict[str, Obj] = {"project": PROJECT, "contact": CONTACT, "resource": RES
 FOLDERS: dict[str, str] = {"project": "projects", "contact": "contacts", "resource": "resources"}
 
 
-def convert(kind: str, record_id: str, doc: Document, path: str, problems: Problems) -> Any | None:
-    """Validate one parsed document as a record of ``kind``; ``None`` if it had problems."""
+def convert(kind: str, record_id: str, doc: Document, path: str, problems: Problems) -> Any:
+    """Validate one parsed document as a record of ``kind``.
+
+    Returns the frozen record, or — when it has problems, which are added to
+    ``problems`` — a :class:`Partial` with what could be read, so cross-record
+    checks can still run on it.
+    """
     ctx = Context(doc, path, problems)
     spec = KINDS[kind]
-    data = doc.data
     # the record's identity comes from its file name, not from its contents
     bound = Obj(spec.fields, lambda **kw: spec.build(id=record_id, path=path, **kw), spec.check, spec.title)
     try:
-        result = bound.convert(data, ctx, ())
+        return bound.convert(doc.data, ctx, ())
     except Invalid as e:
         ctx.report((), str(e))
-        return None
-    return None if isinstance(result, _Failed) or result is _SKIP else result
+        partial = bound.partial({})
+    except Reported as r:
+        partial = r.partial
+    partial.id, partial.path = record_id, path
+    return partial
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -558,4 +584,4 @@ def key_reference() -> list[tuple[str, list[tuple[str, Field]]]]:
     return out
 
 
-__all__ = ["KINDS", "FOLDERS", "convert", "json_schema", "key_reference", "ID_RE", "Invalid", "Field"]
+__all__ = ["KINDS", "FOLDERS", "Partial", "convert", "json_schema", "key_reference", "ID_RE", "Invalid", "Field"]

@@ -116,12 +116,6 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
     ):
         problems.add(path, 1, 1, "", "the file is empty; a record needs at least its required keys")
         return None
-    for n, ln in enumerate(text.splitlines(), 1):
-        stripped = ln.lstrip(" ")
-        if stripped.startswith("\t"):
-            problems.add(path, n, len(ln) - len(stripped) + 1, "",
-                         "tab used for indentation; YAML needs spaces (use 2 spaces per level)")
-            return None
     bad = _flow_depth_exceeded(text)
     if bad:
         problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep")
@@ -135,12 +129,27 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         detail = e.problem or str(e)
-        problems.add(path, line, col, "", f"this is not valid YAML: {detail}{_hint(detail)}")
+        tab = _tab_column(text, line)
+        if tab and ("tab" in detail or "cannot start any token" in detail):
+            # a tab in the indentation (a tab inside block text is content and parses fine)
+            problems.add(path, line, tab, "", "tab used for indentation; YAML needs spaces (use 2 spaces per level)")
+        else:
+            problems.add(path, line, col, "", f"this is not valid YAML: {detail}{_hint(detail)}")
         return None
     except yaml.YAMLError as e:  # pragma: no cover - libyaml always marks its errors
         problems.add(path, 0, 0, "", f"this is not valid YAML: {e}")
         return None
     return builder.document()
+
+
+def _tab_column(text: str, line: int) -> int:
+    """1-based column of a tab in the leading whitespace of ``line``, or 0."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return 0
+    ln = lines[line - 1]
+    indent = ln[: len(ln) - len(ln.lstrip(" \t"))]
+    return indent.index("\t") + 1 if "\t" in indent else 0
 
 
 def _hint(detail: str) -> str:

@@ -1,0 +1,205 @@
+"""Fixture archives built into a temporary folder, and helpers to read the HTML they produce.
+
+``archive`` copies the real mkdocs.yml, hooks/, overrides/ and hand-written docs
+into ``tmp_path`` with empty record folders; a test writes the records it needs
+(``archive.write("projects/x.yml", text)``) and calls ``archive.build()``,
+which runs ``mkdocs build --strict`` as a maintainer would and returns the
+result. Any warning fails the build (strict), so unchecked warnings fail tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+# a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
+EPOCH = "1767225600"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+    site: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def html(self, url_path: str) -> BeautifulSoup:
+        """Parsed HTML of the page at ``url_path`` (e.g. ``projects/x/``)."""
+        path = self.site / url_path
+        if url_path.endswith("/") or not url_path:
+            path = path / "index.html"
+        assert path.is_file(), f"{url_path} was not built; output:\n{self.output}"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def article(self, url_path: str) -> BeautifulSoup:
+        """Just the page's main content (Material's article), without header, nav or footer."""
+        art = self.html(url_path).select_one("article.md-content__inner")
+        assert art is not None
+        return art
+
+
+class Archive:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)  # tmp_path / "archive" does not exist yet
+        for name in ("mkdocs.yml", "hooks", "overrides"):
+            src = REPO / name
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+        docs = root / "docs"
+        shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("posts"))
+        for folder in ("projects", "contacts", "resources", "docs/news/posts"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def write_bytes(self, rel: str, data: bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def build(self, *args: str, env: dict[str, str] | None = None) -> BuildResult:
+        environ = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+        proc = subprocess.run(
+            [*MKDOCS, "build", "--strict", *args], cwd=self.root, env=environ,
+            capture_output=True, text=True, timeout=300,
+        )
+        return BuildResult(proc.returncode, proc.stdout + proc.stderr, self.root / "site")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    return Archive(tmp_path / "archive")
+
+
+def make_pdf(pages: int, text: str = "Sample") -> bytes:
+    """A real PDF with ``pages`` pages (fpdf2 is a dev dependency; fall back to a minimal writer)."""
+    objects = []
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objects.append("<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>")
+    for _ in range(pages):
+        objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+# --------------------------------------------------------------------------- added helpers
+
+
+@pytest.fixture(scope="module")
+def module_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    """Like ``archive``, but shared by a module: build once, let many tests read the result."""
+    return Archive(tmp_path_factory.mktemp("archive") / "archive")
+
+
+def make_png(width: int = 2, height: int = 1) -> bytes:
+    """A real (tiny, grey) PNG image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def text(el) -> str:
+    """The visible text of an element with whitespace collapsed, as a reader (or screen reader) gets it.
+
+    A ``<br>`` counts as a space; Markdown's permalink anchors (``¶``) are left out.
+    """
+    import copy
+
+    el = copy.copy(el)
+    for br in el.find_all("br"):
+        br.replace_with(" ")
+    for link in el.select("a.headerlink"):
+        link.decompose()
+    return " ".join(el.get_text().split())
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes), to compare two states of a tree."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def page_url(site_dir: Path, html_file: Path) -> str:
+    """The URL path (relative to the site root) of a built HTML file."""
+    return html_file.relative_to(site_dir).as_posix().removesuffix("index.html")
+
+
+def target(from_url: str, href: str, site_path: str = "archive/") -> tuple[str, str] | None:
+    """Site-relative path and fragment that ``href`` on page ``from_url`` points to; None if external."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    if urlsplit(href).scheme or href.startswith("//"):
+        return None
+    joined = urlsplit(urljoin("http://site.invalid/" + from_url, href))
+    path = unquote(joined.path).lstrip("/")
+    if href.startswith("/") and path.startswith(site_path):  # 404.html links from the site_url path
+        path = path[len(site_path):]
+    return path, joined.fragment
+
+
+def file_for(site_dir: Path, path: str) -> Path:
+    return site_dir / (path + "index.html" if path.endswith("/") or path == "" else path)
+
+
+def broken_links(site_dir: Path) -> tuple[list[str], int]:
+    """Crawl every built page: internal a/link hrefs and img/script srcs that do not resolve to a file,
+    and fragments (of links in the page content) that do not exist on their target page."""
+    broken: list[str] = []
+    checked = 0
+    ids: dict[Path, set[str]] = {}
+    for page in sorted(site_dir.rglob("*.html")):
+        url = page_url(site_dir, page)
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        art = soup.select_one("article")
+        in_article = {id(e) for e in art.descendants} if art is not None else set()
+        refs = [(e, "href") for e in soup.select("a[href], link[href]")] + \
+               [(e, "src") for e in soup.select("img[src], script[src]")]
+        for el, attr in refs:
+            t = target(url, el[attr])
+            if t is None:
+                continue
+            path, frag = t
+            dest = file_for(site_dir, path)
+            checked += 1
+            if not dest.is_file():
+                broken.append(f"{url}: {el[attr]} -> {path}")
+                continue
+            if frag and id(el) in in_article and dest.suffix == ".html":
+                if dest not in ids:
+                    ids[dest] = {e["id"] for e in BeautifulSoup(dest.read_text(encoding="utf-8"),
+                                                                 "html.parser").select("[id]")}
+                if frag not in ids[dest]:
+                    broken.append(f"{url}: {el[attr]} -> #{frag} is not on {path or '/'}")
+    return broken, checked

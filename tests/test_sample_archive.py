@@ -1,0 +1,140 @@
+"""The repository's own sample archive builds cleanly and shows what its records say.
+
+The build runs on a copy of the repository's site sources (mkdocs.yml, hooks/, overrides/,
+docs/ and the record folders) in a temporary folder, so that nothing the build writes (such
+as the blog plugin's generated docs/news/index.md) lands in the working tree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import EPOCH, MKDOCS, REPO, BuildResult, broken_links, target, text
+from pypdf import PdfReader
+
+from projarchive.files import human_size
+
+FOLDERS = ("projects", "contacts", "resources")
+
+
+def _has_records() -> bool:
+    return any((REPO / "projects").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> BuildResult:
+    if not _has_records():
+        pytest.skip("the sample archive has no projects/*.yml yet")
+    root = tmp_path_factory.mktemp("sample") / "repo"
+    root.mkdir()
+    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, symlinks=True)
+        elif src.exists():
+            shutil.copy2(src, root / name)
+    out = root / "built-site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(out)], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
+
+
+def test_sample_builds_strictly_without_warnings(sample):
+    assert sample.ok, sample.output
+    assert "WARNING" not in sample.output, sample.output
+    assert "ERROR" not in sample.output, sample.output
+
+
+def test_every_record_file_has_its_page(sample):
+    assert sample.ok, sample.output
+    missing = []
+    for folder in FOLDERS:
+        for record in sorted((REPO / folder).glob("*.yml")):
+            page = sample.site / folder / record.stem / "index.html"
+            if not page.is_file():
+                missing.append(f"{folder}/{record.name}")
+    assert missing == []
+
+
+def test_every_internal_link_in_the_sample_resolves(sample):
+    assert sample.ok, sample.output
+    broken, checked = broken_links(sample.site)
+    assert checked > 0
+    assert broken == []
+
+
+def _article(sample, url):
+    path = sample.site / url / "index.html"
+    if not path.is_file():
+        pytest.fail(f"{url} was not built")
+    art = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("article.md-content__inner")
+    assert art is not None
+    return art
+
+
+def _section(article, heading):
+    h2 = next((h for h in article.find_all("h2") if text(h) == heading), None)
+    assert h2 is not None, [text(h) for h in article.find_all("h2")]
+    parts = []
+    for sib in h2.find_next_siblings():
+        if sib.name == "h2":
+            break
+        parts.append(str(sib))
+    return BeautifulSoup("".join(parts), "html.parser")
+
+
+def test_take_ten_people_has_the_finished_banner(sample):
+    if not (REPO / "projects/take-ten-people.yml").is_file():
+        pytest.skip("projects/take-ten-people.yml is not written yet")
+    art = _article(sample, "projects/take-ten-people")
+    [region] = art.select('[role="region"][aria-labelledby]')
+    banner = (yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8")).get("extra", {})
+              .get("archive", {}).get("banner"))
+    label = art.find(id=region["aria-labelledby"])
+    assert label is not None
+    if banner:
+        assert text(label) == banner
+    assert region.find("time") is not None and "It ended" in text(region)
+
+
+def test_take_ten_people_documents_have_real_formats_and_page_counts(sample):
+    if not (REPO / "projects/take-ten-people.yml").is_file():
+        pytest.skip("projects/take-ten-people.yml is not written yet")
+    url = "projects/take-ten-people/"
+    art = _article(sample, url)
+    files = {}
+    for a in _section(art, "Documents").select("li.archive-file a[href]"):
+        path, _ = target(url, a["href"])
+        title = text(a).split(" (")[0]
+        files[title.casefold()] = (path, text(a.select_one(".archive-file__facts")))
+    for wanted in ("toolbox", "training pack"):
+        match = [k for k in files if wanted in k]
+        assert match, f"no {wanted!r} among {sorted(files)}"
+        path, facts = files[match[0]]
+        assert path.startswith("files/") and path.endswith(".pdf")
+        source = REPO / "resources" / path[len("files/"):]
+        assert source.is_file()
+        assert (sample.site / path).read_bytes() == source.read_bytes()
+        pages = len(PdfReader(str(source)).pages)
+        plural = "s" if pages != 1 else ""
+        assert facts == f"(PDF, {human_size(source.stat().st_size)}, {pages} page{plural})"
+
+
+def test_catina_barrett_has_a_different_role_on_each_project(sample):
+    if not (REPO / "contacts/catina-barrett.yml").is_file():
+        pytest.skip("contacts/catina-barrett.yml is not written yet")
+    url = "contacts/catina-barrett/"
+    art = _article(sample, url)
+    roles = {}
+    for tr in _section(art, "Projects").select("tbody tr"):
+        cells = tr.find_all(["th", "td"])
+        roles[target(url, cells[0].a["href"])[0]] = text(cells[2])
+    assert {"projects/take-ten-people/", "projects/clmh-research-2015-17/"} <= set(roles), roles
+    a, b = roles["projects/take-ten-people/"], roles["projects/clmh-research-2015-17/"]
+    assert a and b and a != b
