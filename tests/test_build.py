@@ -105,7 +105,7 @@ RECORDS = {
             body: |
               Dysgu rhifedd i bawb — “numeracy for everyone”, costing £0; café sessions in Llandeilo.
         contacts:
-          - {{id: catina-barrett, role: Numeracy adviser}}
+          - {{id: catina-barrett, role: Numeracy adviser, organisation: lsis}}
           - {{id: sian-rhys}}
         resources: [rhifedd-report]
         """,
@@ -397,9 +397,11 @@ def test_contact_page_lists_each_project_with_its_role_then(site):
     art, rows = contact_rows(site, "contacts/catina-barrett/")
     assert text(art.find("h1")) == "Catina Barrett"
     assert rows == {
-        "projects/rhifedd/": ["September 2015 – 2016", "Numeracy adviser", "catina.barrett@education.gov.uk 07920 493620"],
+        # the organisation she was with then: overridden on rhifedd, her own (NIACE) on take-ten-people
+        "projects/rhifedd/": ["September 2015 – 2016", "Numeracy adviser", "Learning and Skills Improvement Service",
+                              "catina.barrett@education.gov.uk 07920 493620"],
         "projects/take-ten-people/": ["1 April 2009 – 31 March 2010", "Regional Project Officer, East of England",
-                                      "catina.barrett@niace.org.uk 07920 493620"],
+                                      "NIACE", "catina.barrett@niace.org.uk 07920 493620"],
     }
     # today's details on the contact itself, and her organisation
     assert "catina.barrett@education.gov.uk" in [a.get_text() for a in art.select("dl.archive-details a")]
@@ -424,6 +426,17 @@ def test_project_page_shows_the_per_project_contact_details(site):
         "Catina Barrett": ("Numeracy adviser", ["mailto:catina.barrett@education.gov.uk"]),
         "Siân Élise Rhys": ("Swyddog Rhifedd", []),
     }
+
+
+def test_project_page_shows_the_organisation_a_contact_was_with_then(site):
+    def organisation_of(url, name):
+        art = site.article(url)
+        [li] = [li for li in art.select("li.archive-contact") if text(li.select_one(".archive-contact__name")) == name]
+        links = [goes_to(url, a) for a in li.select("a[href]") if not a["href"].startswith("mailto:")]
+        return links[1:]  # the first link is the contact's own page
+
+    assert organisation_of("projects/take-ten-people/", "Catina Barrett") == ["contacts/niace/"]  # her own
+    assert organisation_of("projects/rhifedd/", "Catina Barrett") == ["contacts/lsis/"]  # overridden
 
 
 def test_organisation_page_lists_projects_roles_and_people(site):

@@ -141,6 +141,8 @@ CASES = [
      "projects/x.yml:5:10", "organisations[0].id: no contact with id 'acm'; did you mean 'acme'?"),
     ("person as organisation", {P: project("organisations:\n  - {id: jane, role: Funder}\n")},
      "projects/x.yml:5:10", "organisations[0].id: 'jane' is a person, not an organisation"),
+    ("contact's organisation then is a person", {P: project("contacts:\n  - {id: jane, organisation: jane}\n")},
+     "projects/x.yml:5:30", "contacts[0].organisation: 'jane' is a person, not an organisation"),
     ("person's organisation is a person", {"contacts/bob.yml": "kind: person\nname: Bob\norganisation: jane\n"},
      "contacts/bob.yml:3:15", "organisation: 'jane' is a person, not an organisation"),
     ("programme that is not a programme", {P: project("programme: good\n")},

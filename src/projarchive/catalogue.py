@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import files as filefacts
 from . import schema, strictyaml
-from .model import Contact, ContactRole, NewsPost, Project, Resource
+from .model import Contact, NewsPost, Project, Resource
 from .news import load_posts
 from .problems import ArchiveError, Problems
 
@@ -53,9 +53,11 @@ class Appearance:
     """A contact on a project, with the details as they were for that project."""
 
     project: Project
+    contact: Contact
     role: str | None
     email: str | None
     phone: str | None
+    organisation: Contact | None = None  # the organisation they were with then
     as_organisation: bool = False  # listed as a partner organisation, not as a contact
 
 
@@ -73,6 +75,7 @@ class Catalogue:
     _children: dict[str, tuple[Project, ...]] = field(default_factory=dict)
     _used_by: dict[str, tuple[Project, ...]] = field(default_factory=dict)
     _appearances: dict[str, tuple[Appearance, ...]] = field(default_factory=dict)
+    _project_contacts: dict[str, tuple[Appearance, ...]] = field(default_factory=dict)
     _members: dict[str, tuple[Contact, ...]] = field(default_factory=dict)
     _news_about: dict[tuple[str, str], tuple[NewsPost, ...]] = field(default_factory=dict)
 
@@ -90,16 +93,18 @@ class Catalogue:
         return self._used_by.get(resource_id, ())
 
     def appearances(self, contact_id: str) -> tuple[Appearance, ...]:
+        """Every project a contact is named on, with their details as they were there."""
         return self._appearances.get(contact_id, ())
+
+    def project_contacts(self, project_id: str) -> tuple[Appearance, ...]:
+        """A project's contacts, in the order given, with per-project details resolved."""
+        return self._project_contacts.get(project_id, ())
 
     def members(self, organisation_id: str) -> tuple[Contact, ...]:
         return self._members.get(organisation_id, ())
 
     def news_about(self, kind: str, record_id: str) -> tuple[NewsPost, ...]:
         return self._news_about.get((kind, record_id), ())
-
-    def contact_for(self, role: ContactRole) -> Contact:
-        return self.contacts[role.id]
 
     @property
     def programmes(self) -> tuple[Project, ...]:
@@ -257,6 +262,8 @@ def load_catalogue(
             ref(p, doc, ("organisations", i, "id"), "contact", org.id, "organisation")
         for i, c in enumerate(project.contacts):
             ref(p, doc, ("contacts", i, "id"), "contact", c.id)
+            if c.organisation:
+                ref(p, doc, ("contacts", i, "organisation"), "contact", c.organisation, "organisation")
         for i, r in enumerate(project.resources):
             ref(p, doc, ("resources", i), "resource", r)
         if project.image and project.image.file:
@@ -286,16 +293,23 @@ def load_catalogue(
     children: dict[str, list[Project]] = defaultdict(list)
     used_by: dict[str, list[Project]] = defaultdict(list)
     appearances: dict[str, list[Appearance]] = defaultdict(list)
+    project_contacts: dict[str, tuple[Appearance, ...]] = {}
     for project in ordered.values():
         if project.programme:
             children[project.programme].append(project)
         for r in project.resources:
             used_by[r].append(project)
+        listed = []
         for c in project.contacts:
             base = contacts[c.id]
-            appearances[c.id].append(Appearance(project, c.role or base.role, c.email or base.email, c.phone or base.phone))
+            org_id = c.organisation or base.organisation
+            a = Appearance(project, base, c.role or base.role, c.email or base.email, c.phone or base.phone,
+                           contacts[org_id] if org_id else None)
+            appearances[c.id].append(a)
+            listed.append(a)
+        project_contacts[project.id] = tuple(listed)
         for o in project.organisations:
-            appearances[o.id].append(Appearance(project, o.role, None, None, as_organisation=True))
+            appearances[o.id].append(Appearance(project, contacts[o.id], o.role, None, None, as_organisation=True))
     members: dict[str, list[Contact]] = defaultdict(list)
     for contact in sorted(contacts.values(), key=lambda c: (c.name.casefold(), c.id)):
         if contact.organisation:
@@ -319,6 +333,7 @@ def load_catalogue(
         _children={k: tuple(v) for k, v in children.items()},
         _used_by={k: tuple(v) for k, v in used_by.items()},
         _appearances={k: tuple(v) for k, v in appearances.items()},
+        _project_contacts=project_contacts,
         _members={k: tuple(v) for k, v in members.items()},
         _news_about={k: tuple(v) for k, v in news_about.items()},
     )

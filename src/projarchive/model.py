@@ -67,6 +67,7 @@ class ContactRole:
 
     id: str
     role: str | None = None
+    organisation: str | None = None  # id of the organisation they were with then
     email: str | None = None
     phone: str | None = None
 

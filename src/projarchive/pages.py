@@ -128,17 +128,7 @@ def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
 
 def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
     finished = cat.is_finished(p)
-    contacts = []
-    for c in p.contacts:
-        base = cat.contacts[c.id]
-        org = cat.contacts.get(base.organisation) if base.organisation else None
-        contacts.append({
-            "contact": base,
-            "organisation": org,
-            "role": c.role or base.role,
-            "email": c.email or base.email,
-            "phone": c.phone or base.phone,
-        })
+    contacts = cat.project_contacts(p.id)
     resources = [_resource_model(cat, cat.resources[r]) for r in p.resources]
     toc: list[tuple[str, str]] = []
     ids: set[str] = set()
@@ -205,6 +195,7 @@ def _contact_page(cat: Catalogue, c: Contact) -> PageSpec:
         "members": cat.members(c.id),
         "appearances": [
             {"card": _project_card(cat, a.project), "role": a.role, "email": a.email, "phone": a.phone,
+             "organisation": a.organisation,
              "as_organisation": a.as_organisation}
             for a in cat.appearances(c.id)
         ],

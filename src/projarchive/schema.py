@@ -489,6 +489,8 @@ PROJECT = Obj((
     Field("contacts", ListOf(Obj((
         Field("id", Id("contact"), True, "Id of a contact"),
         Field("role", TEXT, False, "Role on this project, as it was then"),
+        Field("organisation", Id("contact"), False, "Id of the organisation they were with then, if not their current one",
+              "niace"),
         Field("email", Email(), False, "Email as it was then"),
         Field("phone", Phone(), False, "Phone as it was then, in quotes"),
     ), model.ContactRole, title="contact")), False, "Who to contact, with details as they were for this project",
