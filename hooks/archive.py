@@ -30,11 +30,11 @@ from projarchive.dates import build_date
 from projarchive.pages import (
     PageSpec,
     Settings,
-    settings_from,
     file_dest,
     home_context,
     news_context,
     render_page,
+    settings_from,
     site_pages,
 )
 from projarchive.problems import ArchiveError

@@ -18,9 +18,9 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
-from projarchive import schema, strictyaml  # noqa: E402
-from projarchive.catalogue import slugify  # noqa: E402
-from projarchive.problems import Problems  # noqa: E402
+from projarchive import schema, strictyaml
+from projarchive.catalogue import slugify
+from projarchive.problems import Problems
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 

@@ -12,9 +12,9 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
-from projarchive.catalogue import load_catalogue  # noqa: E402
-from projarchive.dates import build_date  # noqa: E402
-from projarchive.problems import ArchiveError  # noqa: E402
+from projarchive.catalogue import load_catalogue
+from projarchive.dates import build_date
+from projarchive.problems import ArchiveError
 
 
 def main(argv: list[str]) -> int:

@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
-from projarchive.schema import FOLDERS, KINDS, json_schema, key_reference  # noqa: E402
+from projarchive.schema import FOLDERS, KINDS, json_schema, key_reference
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "schema")

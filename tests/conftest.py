@@ -78,10 +78,32 @@ class Archive:
     def build(self, *args: str, env: dict[str, str] | None = None) -> BuildResult:
         environ = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
         proc = subprocess.run(
-            [*MKDOCS, "build", "--strict", *args], cwd=self.root, env=environ,
+            [*MKDOCS, "build", "--strict", *args], check=False, cwd=self.root, env=environ,
             capture_output=True, text=True, timeout=300,
         )
         return BuildResult(proc.returncode, proc.stdout + proc.stderr, self.root / "site")
+
+
+FOLDERS = ("projects", "contacts", "resources")
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The repository's own sample archive, built once per session from a copy of its sources
+    (so nothing a build writes can land in the working tree)."""
+    root = tmp_path_factory.mktemp("sample") / "repo"
+    root.mkdir()
+    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, symlinks=True)
+        elif src.exists():
+            shutil.copy2(src, root / name)
+    out = root / "built-site"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(out)], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
 
 
 @pytest.fixture
@@ -203,3 +225,66 @@ def broken_links(site_dir: Path) -> tuple[list[str], int]:
                 if frag not in ids[dest]:
                     broken.append(f"{url}: {el[attr]} -> #{frag} is not on {path or '/'}")
     return broken, checked
+
+
+# --------------------------------------------------------------------------- browser tests
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (no downloaded browsers).
+
+    Without /usr/bin/chromium the browser tests skip locally, but fail when
+    REQUIRE_BROWSER=1 (set by .ci/run), so CI can never pass them silently.
+    """
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is not installed (apt-get install -y chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class StaticServer:
+    """A built site served on 127.0.0.1 (like a static host), for the browser."""
+
+    def __init__(self, site_dir: Path) -> None:
+        import functools
+        import http.server
+        import threading
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+        handler = functools.partial(Quiet, directory=str(site_dir))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def serve():
+    """``serve(site_dir)`` → base URL; every server is stopped after the test."""
+    servers: list[StaticServer] = []
+
+    def start(site_dir: Path) -> str:
+        servers.append(StaticServer(site_dir))
+        return servers[-1].url
+
+    yield start
+    for s in servers:
+        s.close()

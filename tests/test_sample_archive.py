@@ -1,43 +1,20 @@
 """The repository's own sample archive builds cleanly and shows what its records say.
 
-The build runs on a copy of the repository's site sources (mkdocs.yml, hooks/, overrides/,
-docs/ and the record folders) in a temporary folder, so that nothing the build writes (such
-as the blog plugin's generated docs/news/index.md) lands in the working tree.
+The ``sample`` fixture (conftest.py) builds a copy of the repository's site sources in a
+temporary folder, once per test session.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import EPOCH, MKDOCS, REPO, BuildResult, broken_links, target, text
+from conftest import FOLDERS, REPO, broken_links, target, text
 from pypdf import PdfReader
 
 from projarchive.files import human_size
-
-FOLDERS = ("projects", "contacts", "resources")
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> BuildResult:
-    root = tmp_path_factory.mktemp("sample") / "repo"
-    root.mkdir()
-    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, symlinks=True)
-        elif src.exists():
-            shutil.copy2(src, root / name)
-    out = root / "built-site"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(out)], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
 
 
 def test_sample_builds_strictly_without_warnings(sample):

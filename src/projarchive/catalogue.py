@@ -275,7 +275,7 @@ def load_catalogue(
                 problems.add(contact.path, mk.line, mk.column, "organisation", "a person's organisation must be another contact")
             else:
                 ref(contact.path, doc, ("organisation",), "contact", contact.organisation, "organisation")
-    for rid, (resource, doc) in docs["resource"].items():
+    for resource, doc in docs["resource"].values():
         for i, f in enumerate(resource.files):
             check_file(resource.path, doc, ("files", i, "file"), f.file)
     for post, doc in posts:

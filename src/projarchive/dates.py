@@ -111,7 +111,7 @@ def build_date(environ: dict[str, str] | None = None) -> dt.date:
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError) as e:
             raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from e
     return dt.date.today()

@@ -18,8 +18,8 @@ from .model import NewsPost
 from .problems import Problems
 from .schema import ID_RE
 
-_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.S)
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 LINK_KEYS = ("projects", "organisations", "resources")
 
 

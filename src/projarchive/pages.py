@@ -9,9 +9,10 @@ page. The MkDocs hook only hands these to MkDocs; tests call them directly.
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import quote
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment
 
@@ -70,7 +71,7 @@ class PageSpec:
 
 def src_to_url(src: str, directory_urls: bool = True) -> str:
     """Where MkDocs publishes a Markdown source: ``projects/x.md`` → ``projects/x/``."""
-    stem = src[:-3] if src.endswith(".md") else src
+    stem = src.removesuffix(".md")
     if posixpath.basename(stem) in ("index", "README"):
         parent = posixpath.dirname(stem)
         if directory_urls:

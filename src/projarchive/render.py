@@ -17,17 +17,17 @@ from typing import Any
 
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
-_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.I)
+_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
 
 def safe_url(url: str) -> str | None:
     """The URL if it is https, http, mailto or relative; ``None`` for javascript: and friends."""
     cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
-    if ":" in cleaned.split("/")[0] and not re.match(r"^(https?|mailto):", cleaned, re.I):
+    if ":" in cleaned.split("/")[0] and not re.match(r"^(https?|mailto):", cleaned, re.IGNORECASE):
         return None
     if cleaned.startswith(("//", "\\", "/\\", "\\/")):  # protocol-relative: another host
         return None
@@ -62,7 +62,7 @@ class _SafeMarkdown(Extension):
         super().__init__()
         self.shift = shift
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_Sanitise(md, self.shift), "projarchive_sanitise", 0)
@@ -76,7 +76,7 @@ def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:
 
 def relative_url(target: str, from_url: str) -> str:
     """A link from the page at ``from_url`` to site path ``target`` (both relative to the site root)."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("#"):
         return target
     base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
     path, hashmark, frag = target.partition("#")

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from . import model
 from .dates import parse_date
@@ -569,21 +570,20 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 def key_reference() -> list[tuple[str, list[tuple[str, Field]]]]:
     """Every key of every kind, flattened with dotted names, for the maintainer guide."""
+    def walk(obj: Obj, prefix: str, rows: list[tuple[str, Field]]) -> list[tuple[str, Field]]:
+        for f in obj.fields:
+            name = prefix + f.name
+            rows.append((name, f))
+            t = f.type.item if isinstance(f.type, ListOf) else f.type
+            if isinstance(t, Obj):
+                walk(t, name + ("[]." if isinstance(f.type, ListOf) else "."), rows)
+        return rows
+
     out = []
     for kind, spec in KINDS.items():
-        rows: list[tuple[str, Field]] = []
-
-        def walk(obj: Obj, prefix: str) -> None:
-            for f in obj.fields:
-                name = prefix + f.name
-                rows.append((name, f))
-                t = f.type.item if isinstance(f.type, ListOf) else f.type
-                if isinstance(t, Obj):
-                    walk(t, name + ("[]." if isinstance(f.type, ListOf) else "."))
-
-        walk(spec, "")
+        rows = walk(spec, "", [])
         out.append((kind, rows))
     return out
 
 
-__all__ = ["KINDS", "FOLDERS", "Partial", "convert", "json_schema", "key_reference", "ID_RE", "Invalid", "Field"]
+__all__ = ["FOLDERS", "ID_RE", "KINDS", "Field", "Invalid", "Partial", "convert", "json_schema", "key_reference"]

@@ -1,0 +1,33 @@
+"""The sample archive as a visitor's browser sees it (Playwright driving Debian's Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+from pypdf import PdfReader
+
+from projarchive.files import human_size
+
+pytestmark = pytest.mark.browser
+
+
+def test_project_page_shows_the_finished_banner_to_a_visitor(sample, browser, serve):
+    assert sample.ok, sample.output
+    base = serve(sample.site)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + "projects/take-ten-people/")
+    banner = page.get_by_role("region", name="This project has now finished. We've left it here for reference.")
+    assert banner.is_visible()
+    assert "It ended on 31 March 2010." in banner.inner_text()
+    pdf = REPO / "resources/take-ten-people/toolbox.pdf"
+    pages = len(PdfReader(pdf).pages)
+    name = f"Toolbox (PDF, {human_size(pdf.stat().st_size)}, {pages} page{'s' if pages != 1 else ''})"
+    toolbox = page.get_by_role("link", name=name, exact=True)
+    assert toolbox.is_visible()
+    with page.expect_download() as download:
+        toolbox.click()
+    assert download.value.suggested_filename == "toolbox.pdf"
+    assert errors == []
+    page.close()
