@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -41,6 +41,7 @@ from projarchive.problems import ArchiveError
 from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import make_environment, render
 from projarchive.schema import FOLDERS, key_reference
+from projarchive.search import SearchIndexError, index_site
 
 log = logging.getLogger("mkdocs.hooks.archive")
 
@@ -109,10 +110,24 @@ def _stage(config: MkDocsConfig) -> None:
     config.site_dir = staging
 
 
+@event_priority(50)  # before other post-build steps, which may read or fingerprint pagefind/
+def _on_post_build_search(config: MkDocsConfig) -> None:
+    """Index the built site (the staging folder during `mkdocs build`) with Pagefind."""
+    try:
+        report = index_site(config.site_dir)
+    except SearchIndexError as e:
+        raise PluginError(str(e)) from None
+    log.info("Pagefind indexed %d pages (%d words, %d filters).", report.pages, report.words, report.filters)
+
+
 @event_priority(-100)  # after every plugin has written its files
-def on_post_build(config: MkDocsConfig) -> None:
+def _on_post_build_done(config: MkDocsConfig) -> None:
     if _publish:
         _publish["ok"] = True
+
+
+# a hooks module has one attribute per event; CombinedEvent registers each handler at its own priority
+on_post_build = CombinedEvent(_on_post_build_search, _on_post_build_done)
 
 
 def on_build_error(error: Exception) -> None:

@@ -18,6 +18,8 @@ from jinja2 import Environment
 
 from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
+from .facets import project_facets
+from .facets import sort_key as facet_sort_key
 from .model import Contact, Project, Resource
 from .render import relative_url, render
 
@@ -171,6 +173,8 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
         "contacts": contacts,
         "resources": resources,
         "news": cat.news_about("project", p.id),
+        "facets": project_facets(cat, p),
+        "sort_start": facet_sort_key(p),
     }
     return PageSpec(f"projects/{p.id}.md", p.title, "archive/project.html", context, p.path, tuple(toc), p.summary)
 

@@ -1,0 +1,60 @@
+"""Facets for browsing projects: what each project is filed under.
+
+A project page carries its facets as Pagefind filters (``data-pagefind-filter``),
+so the browse page can filter and count on a static host with Pagefind's JS API.
+The same values feed the plain listings (theme and region pages), so the
+browse form and the links that work without JavaScript agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogue import Catalogue
+from .model import Project
+
+# facet key (Pagefind filter name) -> label shown on the browse form, in form order
+FACETS: dict[str, str] = {
+    "theme": "Theme",
+    "region": "Region",
+    "status": "Status",
+    "organisation": "Organisation",
+    "resource": "Resource kind",
+}
+YEAR = "year"  # every year a project ran; the browse form asks for a from–to range
+KIND = "type"  # every indexed record page says what it is; the browse page searches projects only
+MAX_YEARS = 100  # a project "onwards" from long ago does not list centuries of years
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    value: str
+
+
+def project_years(cat: Catalogue, p: Project) -> tuple[int, ...]:
+    """Every calendar year the project ran in: start year to end year (or the build year while running)."""
+    first = p.start.first_day.year
+    last = p.end.last_day.year if p.end else max(first, cat.build_date.year)
+    last = min(last, first + MAX_YEARS - 1)
+    return tuple(range(first, last + 1))
+
+
+def project_facets(cat: Catalogue, p: Project) -> tuple[Facet, ...]:
+    """The project's filter values, in a stable order (one Facet per value)."""
+    from .pages import RESOURCE_KINDS  # the labels people see on the resources listing
+
+    out = [Facet(KIND, "Project" if p.kind == "project" else "Programme")]
+    out += [Facet("theme", t) for t in p.themes]
+    out += [Facet("region", r) for r in p.regions]
+    out.append(Facet("status", "Finished" if cat.is_finished(p) else "Active"))
+    out += [Facet("organisation", cat.contacts[o.id].name) for o in p.organisations]
+    kinds = sorted({cat.resources[r].kind for r in p.resources}, key=list(RESOURCE_KINDS).index)
+    out += [Facet("resource", RESOURCE_KINDS[k]) for k in kinds]
+    out += [Facet(YEAR, str(y)) for y in project_years(cat, p)]
+    return tuple(out)
+
+
+def sort_key(p: Project) -> str:
+    """Pagefind sorts by string: ISO start date, so "newest first" matches the listings."""
+    return p.start.first_day.isoformat()

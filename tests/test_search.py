@@ -1,0 +1,239 @@
+"""Search: Pagefind indexes the built site and the header search box finds records.
+
+A small fixture archive (one Welsh title, one project whose title and another's body share
+a word) is built once for the module; HTML-level tests parse it, browser tests drive it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import Archive, BuildResult, snapshot
+
+RHIFEDD = "Rhifedd i Bawb: rhaglen sgiliau rhifedd i oedolion yng Nghymru"
+
+RECORDS = {
+    "contacts/niace.yml": """
+        kind: organisation
+        name: NIACE
+        """,
+    "contacts/gwen-jones.yml": """
+        kind: person
+        name: Gwen Åsa Jones
+        role: Swyddog Prosiect
+        """,
+    "resources/lighthouse-report.yml": """
+        title: Lanterns and harbours final report
+        kind: report
+        files:
+          - {file: lighthouse/report.pdf, title: Final evaluation report}
+        """,
+    "projects/rhifedd-i-bawb.yml": f"""
+        title: "{RHIFEDD}"
+        start: 2012-09-01
+        end: 2014-08-31
+        status: finished
+        summary: Cefnogi oedolion yng Nghymru i wella eu sgiliau rhif.
+        themes: [numeracy]
+        regions: [Wales]
+        contacts:
+          - {{id: gwen-jones}}
+        """,
+    "projects/lighthouse.yml": """
+        title: Lighthouse keepers learning circle
+        start: 2015-01-01
+        end: 2016-12-31
+        status: finished
+        summary: Adult learning for coastal communities.
+        themes: [community learning]
+        regions: [South West]
+        organisations:
+          - {id: niace, role: Lead organisation}
+        resources: [lighthouse-report]
+        sections:
+          - heading: What happened
+            body: Learners met weekly in the old harbour office.
+        """,
+    "projects/harbour-skills.yml": """
+        title: Harbour skills for work
+        start: 2016-01-01
+        end: 2017-06-30
+        status: finished
+        summary: Employment support in ports, inspired by a lighthouse project.
+        themes: [employment]
+        regions: [South West]
+        sections:
+          - heading: Background
+            body: |
+              The lighthouse idea came first. A lighthouse visit, a lighthouse talk and
+              lighthouse case studies shaped the work.
+        """,
+}
+
+
+def write_records(archive: Archive) -> None:
+    from conftest import make_pdf
+
+    for rel, body in RECORDS.items():
+        archive.write(rel, body)
+    archive.write_bytes("resources/lighthouse/report.pdf", make_pdf(2, "report"))
+
+
+@pytest.fixture(scope="module")
+def built(module_archive: Archive) -> BuildResult:
+    write_records(module_archive)
+    result = module_archive.build()
+    assert result.ok, result.output
+    return result
+
+
+# --------------------------------------------------------------------------- HTML level
+
+
+def test_builtin_search_is_replaced_by_pagefind(built):
+    assert not (built.site / "search" / "search_index.json").exists()
+    bundle = built.site / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert (bundle / "pagefind-entry.json").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] >= 6  # 3 projects, 2 contacts, 1 resource, hand-written pages
+    assert not (bundle / "pagefind-ui.js").exists()  # Pagefind's own UI is not used, so not published
+
+
+def test_header_has_a_labelled_search_box(built):
+    soup = built.html("projects/lighthouse/")
+    form = soup.select_one("header form[role=search][data-archive-search]")
+    assert form is not None
+    field = form.select_one("input[type=search]")
+    label = form.select_one(f"label[for={field['id']}]")
+    assert label is not None and label.get_text(strip=True) == "Search the archive"
+    assert field["aria-keyshortcuts"] == "/"
+    assert form.select_one("[role=status][aria-live=polite]") is not None
+    assert soup.select_one(".md-search") is None  # Material's built-in search box is gone
+    # our JavaScript is an external file; no inline script of ours, no inline handlers
+    assert soup.select_one('script[src$="javascripts/search.js"]') is not None
+    assert not soup.select("[onclick], [onkeydown], [oninput]")
+
+
+def test_project_article_is_marked_for_pagefind(built):
+    art = built.article("projects/lighthouse/")
+    body = art.select_one("[data-pagefind-body]")
+    assert body is not None
+    h1 = body.select_one("h1")
+    assert h1.get_text(strip=True) == "Lighthouse keepers learning circle"
+    assert h1.has_attr("data-pagefind-meta") and h1["data-pagefind-meta"] == "title"
+    assert int(h1["data-pagefind-weight"]) > 1
+    filters = {(e["data-pagefind-filter"], e.get_text()) for e in body.select("[data-pagefind-filter]")}
+    assert {("type", "Project"), ("theme", "community learning"), ("region", "South West"),
+            ("status", "Finished"), ("organisation", "NIACE"), ("resource", "Reports"),
+            ("year", "2015"), ("year", "2016")} == filters
+    # the page's header, navigation and footer are outside the indexed body
+    page = built.html("projects/lighthouse/")
+    assert page.select_one("header [data-pagefind-body], nav [data-pagefind-body], footer [data-pagefind-body]") is None
+
+
+def test_hand_written_pages_are_indexed_too(built):
+    assert built.article("about/").select_one("[data-pagefind-body]") is not None
+    assert built.article("").select_one("[data-pagefind-body]") is not None
+
+
+def test_pagefind_output_is_byte_reproducible(tmp_path):
+    """Two builds of the same input give byte-identical pagefind/ files (Pagefind itself writes
+    filter files in hash-map order; search.canonicalise_filters sorts them)."""
+    runs = []
+    for n in range(2):
+        a = Archive(tmp_path / f"a{n}")
+        write_records(a)
+        result = a.build()
+        assert result.ok, result.output
+        runs.append(snapshot(result.site / "pagefind"))
+    assert any(k.startswith("filter/") for k in runs[0])
+    assert sorted(runs[0]) == sorted(runs[1])
+    assert [k for k in runs[0] if runs[0][k] != runs[1][k]] == []
+
+
+def test_canonical_filters_still_name_every_value(built):
+    from projarchive.search import _read_pf
+
+    bundle = built.site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    meta = _read_pf(str(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"))
+    filters = {name: _read_pf(str(bundle / "filter" / f"{h}.pf_filter")) for name, h in meta[3]}
+    assert [v for v, _ in filters["region"][1]] == ["South West", "Wales"]
+    assert {v for v, _ in filters["year"][1]} == {str(y) for y in range(2012, 2018)}
+
+
+# --------------------------------------------------------------------------- in the browser
+
+def _search(page, query: str) -> list[str]:
+    box = page.get_by_role("searchbox", name="Search the archive")
+    box.fill(query)
+    page.locator(f'#archive-search-results[data-query="{query}"]').wait_for(timeout=10_000)
+    return page.locator(".archive-search__link").all_inner_texts()
+
+
+@pytest.mark.browser
+def test_typing_a_query_in_the_header_finds_the_project_title_first(built, browser, serve):
+    base = serve(built.site)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base)
+    titles = _search(page, "lighthouse")
+    # the project with the word in its title ranks above the one that repeats it in its body
+    assert titles[0] == "Lighthouse keepers learning circle"
+    assert "Harbour skills for work" in titles
+    page.locator(".archive-search__link").first.click()
+    page.wait_for_url(base + "projects/lighthouse/")
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_rhifedd_finds_the_welsh_title_and_contacts_are_searchable(built, browser, serve):
+    base = serve(built.site)
+    page = browser.new_page()
+    page.goto(base + "about/")
+    assert _search(page, "Rhifedd")[0] == RHIFEDD
+    assert "Gwen Åsa Jones" in _search(page, "Gwen")
+    assert "Lighthouse keepers learning circle" in _search(page, "evaluation")  # a document's title
+    page.close()
+
+
+@pytest.mark.browser
+def test_slash_focuses_the_search_and_escape_closes_results(built, browser, serve):
+    base = serve(built.site)
+    page = browser.new_page()
+    page.goto(base + "projects/")
+    page.keyboard.press("/")
+    box = page.get_by_role("searchbox", name="Search the archive")
+    assert box.evaluate("el => el === document.activeElement")
+    page.keyboard.type("harbour")
+    page.locator('#archive-search-results[data-query="harbour"]').wait_for()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('archive-search__link')")
+    page.keyboard.press("Escape")
+    assert page.locator("#archive-search-results").is_hidden()
+    page.close()
+
+
+@pytest.mark.browser
+def test_search_requests_stay_on_the_site(built, browser, serve):
+    base = serve(built.site)
+    page = browser.new_page()
+    elsewhere: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            elsewhere.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(base)
+    _search(page, "harbour")
+    # Material's repository facts (repo_url) are issue #5's business; nothing else may leave the site
+    assert [u for u in elsewhere if not u.startswith("https://api.github.com/")] == []
+    page.close()
