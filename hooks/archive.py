@@ -27,6 +27,7 @@ from mkdocs.structure.toc import get_toc
 
 from projarchive.catalogue import Catalogue, load_catalogue
 from projarchive.dates import build_date
+from projarchive.files import CACHE_FILE, FactsCache
 from projarchive.pages import (
     PageSpec,
     Settings,
@@ -76,7 +77,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = _root(config)
     try:
         settings = settings_from(dict(config.extra.get("archive") or {}))
-        catalogue = load_catalogue(root, build_date=build_date(), docs_dir=config.docs_dir)
+        cache = FactsCache(os.path.join(root, CACHE_FILE))
+        catalogue = load_catalogue(root, build_date=build_date(), docs_dir=config.docs_dir, facts_cache=cache)
+        cache.save()
     except ArchiveError as e:
         raise PluginError(f"the archive's records have problems:\n{e}") from None
     except ValueError as e:

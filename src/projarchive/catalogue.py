@@ -177,6 +177,8 @@ def load_catalogue(
     build_date: dt.date,
     docs_dir: str | None = None,
     news_dir: str = "news/posts",
+    facts_cache: filefacts.FactsCache | None = None,
+    read_pages: filefacts.PageReader | None = None,
 ) -> Catalogue:
     """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
     problems = Problems()
@@ -241,7 +243,7 @@ def load_catalogue(
         label = strictyaml.dotted(at)
         full, err = filefacts.resolve(resources_dir, rel)
         if err is None:
-            got, err = filefacts.measure(full, rel)
+            got, err = filefacts.measure(full, rel, facts_cache, read_pages)
             if got is not None:
                 if image and got.extension not in filefacts.IMAGE_EXTENSIONS:
                     err = f"'{rel}' is a {got.format}, not an image"

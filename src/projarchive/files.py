@@ -8,8 +8,10 @@ they are measured here at build time.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # extension -> (format name for people, MIME type)
@@ -49,6 +51,7 @@ MAGIC: dict[str, tuple[bytes, ...]] = {
     ".gif": (b"GIF87a", b"GIF89a"),
     ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",), ".ppt": (b"\xd0\xcf\x11\xe0",),
 }
+CACHE_FILE = ".cache/projarchive/file-facts.json"  # under the repository root; git-ignored (.cache/)
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"}
 
 
@@ -130,8 +133,66 @@ def _nearby(resources_dir: str, rel: str) -> str:
     return f"; did you mean '{posixpath.join(posixpath.dirname(rel), close[0])}'?" if close else ""
 
 
-def measure(full_path: str, rel: str) -> tuple[FileFacts | None, str | None]:
-    """Read a file once: size, checksum, format (checked against its content) and PDF pages."""
+PageReader = Callable[[str], "tuple[int | None, str | None]"]
+
+
+class FactsCache:
+    """What is slow to measure (a PDF's page count), remembered by the file's SHA-256 across builds.
+
+    Kept in a JSON file outside ``docs/`` and the site (``.cache/projarchive/file-facts.json``
+    by default); a rebuild reads every file's bytes to hash them, but parses only new or changed
+    PDFs. A missing, unreadable or outdated cache file is simply rebuilt.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, object]] = {}
+        self.used: set[str] = set()
+        self.changed = False
+        if path and os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    data = json.load(f)
+                if data.get("version") == self.VERSION and isinstance(data.get("files"), dict):
+                    self.entries = data["files"]
+            except (OSError, ValueError, AttributeError):
+                self.entries = {}
+
+    def pages(self, sha256: str, full_path: str, read: PageReader) -> tuple[int | None, str | None]:
+        self.used.add(sha256)
+        hit = self.entries.get(sha256)
+        if isinstance(hit, dict) and isinstance(hit.get("pages"), int):
+            return hit["pages"], None
+        pages, err = read(full_path)
+        if err is None:
+            self.entries[sha256] = {"pages": pages}
+            self.changed = True
+        return pages, err
+
+    def save(self) -> None:
+        """Write the cache (sorted, so it is stable) if anything was measured or is no longer used."""
+        stale = set(self.entries) - self.used
+        if not self.path or not (self.changed or stale):
+            return
+        for key in stale:
+            del self.entries[key]
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"version": self.VERSION, "files": self.entries}, f, sort_keys=True, indent=0)
+        os.replace(tmp, self.path)
+        self.changed = False
+
+
+def measure(full_path: str, rel: str, cache: FactsCache | None = None,
+            read_pages: PageReader | None = None) -> tuple[FileFacts | None, str | None]:
+    """Read a file once: size, checksum, format (checked against its content) and PDF pages.
+
+    ``read_pages`` (default :func:`pdf_pages`) counts a PDF's pages; with a ``cache`` it is
+    called only for content not measured before.
+    """
     ext = posixpath.splitext(rel)[1].lower()
     if ext not in FORMATS:
         known = ", ".join(sorted(FORMATS))
@@ -144,12 +205,14 @@ def measure(full_path: str, rel: str) -> tuple[FileFacts | None, str | None]:
     if magic and not data.startswith(magic):
         return None, f"resources/{rel} does not look like a {FORMATS[ext][0]} file (its content does not match '{ext}')"
     pages = None
+    sha256 = hashlib.sha256(data).hexdigest()
     if ext == ".pdf":
-        pages, err = pdf_pages(full_path)
+        read = read_pages or pdf_pages
+        pages, err = cache.pages(sha256, full_path, read) if cache is not None else read(full_path)
         if err:
             return None, f"resources/{rel} cannot be read as a PDF: {err}"
     name, mime = FORMATS[ext]
-    return FileFacts(rel, name, mime, len(data), hashlib.sha256(data).hexdigest(), pages), None
+    return FileFacts(rel, name, mime, len(data), sha256, pages), None
 
 
 def pdf_pages(full_path: str) -> tuple[int | None, str | None]:

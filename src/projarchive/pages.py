@@ -42,6 +42,7 @@ class Settings:
     banner: str = DEFAULT_BANNER
     recent: int = 5
     news_index: str = "news/index.md"
+    per_page: int = 50  # entries on one listing page; longer listings continue on /page/2/ …
 
 
 def settings_from(options: dict[str, Any]) -> Settings:
@@ -57,6 +58,8 @@ def settings_from(options: dict[str, Any]) -> Settings:
         want = type(getattr(Settings(), key))
         if not isinstance(value, want) or isinstance(value, bool) and want is not bool:
             raise ValueError(f"mkdocs.yml: extra.archive.{key} should be {want.__name__}, not {value!r}")
+    if options.get("per_page", 1) < 1:
+        raise ValueError(f"mkdocs.yml: extra.archive.per_page should be 1 or more, not {options['per_page']}")
     return Settings(**options)
 
 
@@ -209,29 +212,103 @@ def _contact_page(cat: Catalogue, c: Contact) -> PageSpec:
     return PageSpec(f"contacts/{c.id}.md", c.name, "archive/contact.html", context, c.path, (), c.note)
 
 
-def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str) -> list[PageSpec]:
+def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str,
+               per_page: int) -> list[PageSpec]:
     pages = [PageSpec(
         f"{folder}/index.md", plural, "archive/tags.html",
         {"tags": tags, "folder": folder, "noun": noun, "plural": plural},
         description=f"Projects in the archive by {noun}.",
     )]
     for tag in tags:
-        pages.append(PageSpec(
+        pages += _paged(
             f"{folder}/{tag.slug}.md", f"{noun.capitalize()}: {tag.name}", "archive/tag.html",
-            {"tag": tag, "noun": noun, "folder": folder, "cards": [_project_card(cat, p) for p in tag.projects]},
-            description=f"Projects with the {noun} {tag.name}.",
-        ))
+            list(tag.projects), per_page,
+            lambda chunk, tag=tag: {"tag": tag, "noun": noun, "folder": folder,
+                                    "cards": [_project_card(cat, p) for p in chunk]},
+            f"Projects with the {noun} {tag.name}.",
+        )
     return pages
+
+
+
+# --------------------------------------------------------------------------- pagination
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long listing sits: its number, its neighbours, every page's source."""
+
+    number: int
+    sources: tuple[str, ...]  # the source of page 1, 2, … (page 1 is the listing's own address)
+    first_item: int  # 1-based position of the page's first entry in the whole listing
+    last_item: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return len(self.sources)
+
+    @property
+    def prev(self) -> str | None:
+        return self.sources[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.sources[self.number] if self.number < self.count else None
+
+    def window(self, near: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and those within ``near`` of this one;
+        ``None`` marks a gap. Bounded, so a listing of any length costs the same per page."""
+        shown = sorted({1, self.count, *range(max(1, self.number - near), min(self.count, self.number + near) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def page_src(first_src: str, number: int) -> str:
+    """``projects/index.md`` → ``projects/page/2.md``; ``themes/x.md`` → ``themes/x/page/2.md``."""
+    if number == 1:
+        return first_src
+    stem = first_src.removesuffix(".md")
+    if posixpath.basename(stem) == "index":
+        stem = posixpath.dirname(stem)
+    return f"{stem}/page/{number}.md"
+
+
+def paginate(items: list[Any], per_page: int) -> list[list[Any]]:
+    """Split a listing into pages of ``per_page``; an empty listing still has its one page."""
+    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+
+
+def _paged(first_src: str, title: str, template: str, items: list[Any], per_page: int,
+           context: Callable[[list[Any]], dict[str, Any]], description: str,
+           toc: Callable[[list[Any]], tuple[tuple[str, str], ...]] = lambda chunk: ()) -> list[PageSpec]:
+    """The pages of one listing: page 1 at ``first_src``, then ``…/page/2.md`` and on."""
+    chunks = paginate(items, per_page)
+    sources = tuple(page_src(first_src, n) for n in range(1, len(chunks) + 1))
+    specs = []
+    start = 1
+    for n, chunk in enumerate(chunks, 1):
+        pager = Pager(n, sources, start, start + len(chunk) - 1, len(items))
+        start += len(chunk)
+        page_title = title if n == 1 else f"{title} (page {n} of {len(chunks)})"
+        specs.append(PageSpec(sources[n - 1], page_title, template, {**context(chunk), "pager": pager},
+                              toc=toc(chunk), description=description))
+    return specs
 
 
 def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     """Every generated page of the archive, in a stable order."""
     pages: list[PageSpec] = []
-    pages.append(PageSpec(
-        "projects/index.md", "All projects", "archive/projects.html",
-        {"cards": [_project_card(cat, p) for p in cat.projects.values()]},
-        description="Every project in the archive, newest first.",
-    ))
+    per_page = settings.per_page
+    pages += _paged(
+        "projects/index.md", "All projects", "archive/projects.html", list(cat.projects.values()), per_page,
+        lambda chunk: {"cards": [_project_card(cat, p) for p in chunk]},
+        "Every project in the archive, newest first.",
+    )
     pages.append(PageSpec(
         "programmes/index.md", "Programmes", "archive/programmes.html",
         {"programmes": [
@@ -240,24 +317,39 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
         ]},
         description="Programmes and the projects in them.",
     ))
-    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes")
-    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions")
-    by_kind = {k: [r for r in cat.resources.values() if r.kind == k] for k in RESOURCE_KINDS}
-    pages.append(PageSpec(
-        "resources/index.md", "Resources", "archive/resources.html",
-        {"groups": [{"kind": k, "label": RESOURCE_KINDS[k], "entries": [_resource_model(cat, r) for r in rs]}
-                    for k, rs in by_kind.items() if rs]},
-        toc=tuple((k, RESOURCE_KINDS[k]) for k, rs in by_kind.items() if rs),
-        description="Toolkits, reports and other documents, by kind.",
-    ))
+    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page)
+    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page)
+
+    kinds = list(RESOURCE_KINDS)
+    by_kind = sorted(cat.resources.values(), key=lambda r: kinds.index(r.kind))  # stable: by title within a kind
+
+    def resource_groups(chunk: list[Resource]) -> list[dict[str, Any]]:
+        return [{"kind": k, "label": RESOURCE_KINDS[k],
+                 "entries": [_resource_model(cat, r) for r in chunk if r.kind == k]}
+                for k in kinds if any(r.kind == k for r in chunk)]
+
+    pages += _paged(
+        "resources/index.md", "Resources", "archive/resources.html", by_kind, per_page,
+        lambda chunk: {"groups": resource_groups(chunk)},
+        "Toolkits, reports and other documents, by kind.",
+        toc=lambda chunk: tuple((g["kind"], g["label"]) for g in resource_groups(chunk)),
+    )
     people = [c for c in cat.contacts.values() if c.kind == "person"]
     orgs = [c for c in cat.contacts.values() if c.kind == "organisation"]
-    pages.append(PageSpec(
-        "contacts/index.md", "Contacts", "archive/contacts.html",
-        {"people": people, "organisations": orgs, "count": cat.appearances},
-        toc=(("people", "People"), ("organisations", "Organisations")),
-        description="People and organisations named in the archive.",
-    ))
+
+    def contact_toc(chunk: list[Contact]) -> tuple[tuple[str, str], ...]:
+        return tuple((k, label) for k, label, kind in (("people", "People", "person"),
+                                                      ("organisations", "Organisations", "organisation"))
+                     if any(c.kind == kind for c in chunk))
+
+    pages += _paged(
+        "contacts/index.md", "Contacts", "archive/contacts.html", people + orgs, per_page,
+        lambda chunk: {"people": [c for c in chunk if c.kind == "person"],
+                       "organisations": [c for c in chunk if c.kind == "organisation"],
+                       "count": cat.appearances},
+        "People and organisations named in the archive.",
+        toc=contact_toc,
+    )
     pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
     pages += [_resource_page(cat, r) for r in cat.resources.values()]
     pages += [_contact_page(cat, c) for c in cat.contacts.values()]

@@ -1,0 +1,218 @@
+"""Browsing at scale: paginated listings, every project reachable by plain links, facets,
+and document facts cached across builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Archive, BuildResult, make_pdf, target, text
+
+from projarchive.files import CACHE_FILE, FactsCache
+from projarchive.pages import Pager, page_src, paginate
+
+THEMES = ["numeracy", "employment", "mental health"]
+REGIONS = ["Wales", "North East", "London"]
+N = 7  # with per_page 3: three pages of projects
+
+
+def project_yml(i: int) -> str:
+    """Project i: start year 2001+i, two years long; theme and region cycle; every other one active."""
+    return f"""
+        title: Fixture project {i:02d}
+        start: {2001 + i}-01-01
+        end: {2002 + i}-12-31
+        status: {"finished" if i % 2 else "active"}
+        summary: Summary of fixture project {i:02d}.
+        themes: [{THEMES[i % 3]}]
+        regions: [{REGIONS[(i // 2) % 3]}]
+        organisations:
+          - {{id: {"org-a" if i % 3 else "org-b"}, role: Lead organisation}}
+        resources: [{"toolkit-1" if i % 2 else "report-1"}]
+        """
+
+
+def write_fixture(archive: Archive, n: int = N, per_page: int = 3) -> None:
+    cfg = archive.root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("per_page: 50", f"per_page: {per_page}"), encoding="utf-8")
+    archive.write("contacts/org-a.yml", "kind: organisation\nname: Alpha Trust\n")
+    archive.write("contacts/org-b.yml", "kind: organisation\nname: Beta College\n")
+    archive.write("resources/toolkit-1.yml", """
+        title: Practitioner toolkit
+        kind: toolkit
+        files:
+          - {file: kit/toolkit.pdf, title: Toolkit}
+        """)
+    archive.write("resources/report-1.yml", """
+        title: Evaluation report
+        kind: report
+        files:
+          - {file: kit/report.pdf, title: Report}
+        """)
+    archive.write_bytes("resources/kit/toolkit.pdf", make_pdf(3))
+    archive.write_bytes("resources/kit/report.pdf", make_pdf(5))
+    for i in range(n):
+        archive.write(f"projects/fixture-{i:02d}.yml", project_yml(i))
+
+
+@pytest.fixture(scope="module")
+def built(module_archive: Archive) -> BuildResult:
+    write_fixture(module_archive)
+    result = module_archive.build()
+    assert result.ok, result.output
+    return result
+
+
+# --------------------------------------------------------------------------- pure pagination
+
+
+def test_paginate_and_page_addresses():
+    assert paginate(list(range(7)), 3) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert paginate([], 3) == [[]]
+    assert page_src("projects/index.md", 1) == "projects/index.md"
+    assert page_src("projects/index.md", 2) == "projects/page/2.md"
+    assert page_src("themes/wales.md", 3) == "themes/wales/page/3.md"
+
+
+def test_pager_window_is_bounded():
+    sources = tuple(f"p{n}" for n in range(1, 201))
+    pager = Pager(100, sources, 4951, 5000, 10_000)
+    assert pager.window() == [1, None, 98, 99, 100, 101, 102, None, 200]
+    assert Pager(1, sources[:3], 1, 50, 150).window() == [1, 2, 3]
+    assert pager.prev == "p99" and pager.next == "p101"
+
+
+# --------------------------------------------------------------------------- built listings
+
+
+def cards(result: BuildResult, url: str) -> list[str]:
+    art = result.article(url)
+    return [text(a) for a in art.select("ul.archive-cards .archive-card__title a")]
+
+
+def test_projects_listing_paginates_newest_first(built):
+    pages = [cards(built, "projects/"), cards(built, "projects/page/2/"), cards(built, "projects/page/3/")]
+    assert pages == [["Fixture project 06", "Fixture project 05", "Fixture project 04"],
+                     ["Fixture project 03", "Fixture project 02", "Fixture project 01"],
+                     ["Fixture project 00"]]
+    assert not (built.site / "projects/page/4").exists()
+
+
+def test_pagination_nav_is_accessible_with_rel_prev_next(built):
+    art = built.article("projects/page/2/")
+    nav = art.select("nav.archive-pager")
+    assert nav and all(n["aria-label"] == "Pages of this listing" for n in nav)
+    first = nav[0]
+    assert "Showing 4–6 of 7 (page 2 of 3)" in text(first)
+    prev, nxt = first.select_one("a[rel=prev]"), first.select_one("a[rel=next]")
+    assert target("projects/page/2/", prev["href"])[0] == "projects/"
+    assert target("projects/page/2/", nxt["href"])[0] == "projects/page/3/"
+    current = first.select("a[aria-current=page]")
+    assert len(current) == 1 and text(current[0]) == "Page 2"
+    assert built.article("projects/").select_one("a[rel=prev]") is None
+    assert built.article("projects/page/3/").select_one("a[rel=next]") is None
+    assert built.html("projects/page/2/").title.get_text().startswith("All projects (page 2 of 3)")
+
+
+def test_tag_listings_paginate_too(built):
+    # numeracy: projects 0, 3, 6 -> one page of 3; with 7 projects no tag has more than 3
+    assert cards(built, "themes/numeracy/") == ["Fixture project 06", "Fixture project 03", "Fixture project 00"]
+    assert built.article("themes/numeracy/").select_one("nav.archive-pager") is None
+
+
+def test_no_page_lists_every_project_in_its_navigation(built):
+    projects = {f"projects/fixture-{i:02d}/" for i in range(N)}
+    for html_file in built.site.rglob("*.html"):
+        url = html_file.relative_to(built.site).as_posix().removesuffix("index.html")
+        soup = built.html(url)
+        for nav in soup.select("nav.md-nav"):
+            linked = {target(url, a["href"])[0] for a in nav.select("a[href]") if target(url, a["href"])}
+            assert not (linked & projects) - {url}, (url, linked & projects)  # its own table of contents aside
+
+
+# --------------------------------------------------------------------------- document facts cache
+
+
+def test_second_load_reads_no_pdf(tmp_path: Path):
+    """Pure API: with the facts cache, a second load parses no PDF; a changed PDF is parsed again."""
+    import datetime as dt
+
+    from projarchive.catalogue import load_catalogue
+    from projarchive.files import pdf_pages
+
+    archive = Archive(tmp_path / "a")
+    write_fixture(archive, n=2)
+    calls: list[str] = []
+
+    def counting(path: str):
+        calls.append(Path(path).name)
+        return pdf_pages(path)
+
+    cache_path = str(tmp_path / "cache.json")
+    for _ in range(2):
+        cache = FactsCache(cache_path)
+        cat = load_catalogue(str(archive.root), build_date=dt.date(2026, 1, 1), facts_cache=cache,
+                             read_pages=counting)
+        cache.save()
+    assert sorted(calls) == ["report.pdf", "toolkit.pdf"]  # the first load only
+    assert cat.facts["kit/report.pdf"].pages == 5
+
+    archive.write_bytes("resources/kit/report.pdf", make_pdf(9))
+    cache = FactsCache(cache_path)
+    cat = load_catalogue(str(archive.root), build_date=dt.date(2026, 1, 1), facts_cache=cache, read_pages=counting)
+    assert calls[2:] == ["report.pdf"] and cat.facts["kit/report.pdf"].pages == 9
+    cache.save()
+    assert len(json.loads(Path(cache_path).read_text())["files"]) == 2  # the old report's entry is pruned
+
+
+def test_build_keeps_the_cache_outside_docs_and_site_and_uses_it(tmp_path: Path):
+    archive = Archive(tmp_path / "a")
+    write_fixture(archive, n=2)
+    first = archive.build()
+    assert first.ok, first.output
+    cache_file = archive.root / CACHE_FILE
+    data = json.loads(cache_file.read_text())
+    assert sorted(e["pages"] for e in data["files"].values()) == [3, 5]
+    assert not list((archive.root / "docs").rglob("*.json")) and not list(first.site.rglob("file-facts.json"))
+    # the second build believes the cache (so it did not parse the PDF): plant a page count and see it shown
+    toolkit = next(k for k, e in data["files"].items() if e["pages"] == 3)
+    data["files"][toolkit]["pages"] = 42
+    cache_file.write_text(json.dumps(data))
+    second = archive.build()
+    assert second.ok, second.output
+    assert "42 pages" in text(second.article("resources/toolkit-1/"))
+
+
+# --------------------------------------------------------------------------- in the browser
+
+
+@pytest.mark.browser
+def test_every_project_is_reached_by_listing_links_alone_without_javascript(built, browser, serve):
+    """Crawl from the home page with JavaScript off, following only <a href> links found on
+    pages that are not project pages (home, listings, themes, regions…), pagination included."""
+    base = serve(built.site)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    seen: set[str] = set()
+    queue = [base]
+    reached: set[str] = set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        page.goto(url)
+        path = url[len(base):]
+        if path.startswith("projects/") and not path.startswith("projects/page/") and path != "projects/":
+            reached.add(path)
+            continue  # a project page's own links do not count
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        for href in hrefs:
+            href = href.split("#")[0]
+            if href.startswith(base) and href.endswith("/") and href not in seen:
+                queue.append(href)
+    assert reached == {f"projects/fixture-{i:02d}/" for i in range(N)}
+    assert {base + "projects/page/2/", base + "projects/page/3/"} <= seen
+    context.close()
