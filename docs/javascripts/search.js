@@ -28,7 +28,9 @@
       var bundle = absolute(form.getAttribute("data-pagefind-bundle"));
       var root = new URL(form.getAttribute("data-site-root"), document.baseURI).pathname;
       pagefind = import(bundle + "pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: root, excerptLength: 24 }).then(function () { return pf; });
+        return pf.options({ baseUrl: root, excerptLength: 24 })
+          .then(function () { return pf.init(); })  // fetch the WebAssembly and index metadata now
+          .then(function () { return pf; });
       });
       pagefind.catch(function () {
         status.textContent = "Search is not available right now.";

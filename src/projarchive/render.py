@@ -70,8 +70,14 @@ class _SafeMarkdown(Extension):
 
 def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:
     """Render a record's Markdown body; raw HTML is shown as text, never executed."""
-    md = markdown.Markdown(extensions=["sane_lists", "tables", _SafeMarkdown(heading_shift)], output_format="html")
-    return Markup(md.convert(text))
+    md = _MARKDOWN.get(heading_shift)
+    if md is None:  # building a Markdown instance costs more than converting a section; reuse it
+        md = _MARKDOWN[heading_shift] = markdown.Markdown(
+            extensions=["sane_lists", "tables", _SafeMarkdown(heading_shift)], output_format="html")
+    return Markup(md.reset().convert(text))
+
+
+_MARKDOWN: dict[int, markdown.Markdown] = {}
 
 
 def relative_url(target: str, from_url: str) -> str:

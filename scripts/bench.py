@@ -1,0 +1,439 @@
+#!/usr/bin/env python3
+"""Benchmark: our generator against plain MkDocs + Material building the same pages.
+
+    .venv/bin/python scripts/bench.py 2000 [--workdir /tmp/projarchive-bench] [--json out.json]
+
+1. Generates N synthetic projects in the real record format (projects/, contacts/,
+   resources/ with small real PDFs), ~600 words each, with a fixed seed.
+2. Builds them with this repository's generator (`mkdocs build --strict`: hook, templates,
+   Pagefind index).
+3. Writes the same pages as plain Markdown (a page per project, resource and contact, plus
+   the listings) and builds them with plain MkDocs + Material and its built-in search, the
+   records left out of the navigation as a typical large site would do.
+4. For each: build time, time per record, peak memory of the build's whole process tree
+   (sampled from /proc, so Pagefind's child process counts), site size, and what a visitor
+   downloads from opening the home page to seeing the first search results, and how long the
+   results take to appear after typing, in headless Chromium (Debian's /usr/bin/chromium).
+
+Prints a table and the ratios ours / plain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+QUERY = "lighthouse"  # a word a few projects use; see make_records
+TYPING_MS = 80  # a brisk typist; time to results is measured from the last key press
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+THEMES = ["mental health", "employment", "adult learning", "numeracy", "digital skills", "community learning",
+          "apprenticeships", "wellbeing", "careers guidance", "family learning", "ESOL", "volunteering"]
+REGIONS = ["East of England", "London", "North East", "North West", "South East", "South West",
+           "West Midlands", "East Midlands", "Yorkshire and the Humber", "Wales"]
+KINDS = ["toolkit", "report", "data", "infographic", "form", "other"]
+
+
+# --------------------------------------------------------------------------- synthetic records
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vel", "dor", "pri", "sun", "gal", "ber", "ton", "hal", "wis",
+                 "fen", "mar", "ost", "lin", "cre", "dun", "ash", "ley", "ing", "ford", "ham", "ton", "field"]
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+def sentence(rng: random.Random, vocab: list[str], n: int) -> str:
+    # Zipf-like: common words are much more common, as in real text
+    words = [vocab[min(int(rng.paretovariate(1.1)) - 1, len(vocab) - 1)] for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng: random.Random, vocab: list[str], words: int) -> str:
+    out, left = [], words
+    while left > 0:
+        n = min(left, rng.randint(8, 20))
+        out.append(sentence(rng, vocab, n))
+        left -= n
+    return " ".join(out)
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a YAML double-quoted scalar
+
+
+def tiny_pdf(pages: int, label: str) -> bytes:
+    """A real PDF with text on each page (unique per document, so every file hashes differently)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+    kids = []
+    font = 3
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for i in range(pages):
+        stream = f"BT /F1 18 Tf 72 720 Td ({label} page {i + 1}) Tj ET".encode()
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
+        content = len(objects)
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R "
+                       f"/Resources << /Font << /F1 {font} 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>"
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def make_records(n: int, seed: int = 4) -> dict:
+    """Plain data for N projects and their contacts and resources (shared by both sites)."""
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)
+    orgs = [{"id": f"org-{i:05d}", "name": f"{rng.choice(vocab).capitalize()} {rng.choice(['Trust', 'College', 'Council', 'Partnership', 'Ltd'])} {i}"}
+            for i in range(max(5, n // 10))]
+    people = [{"id": f"person-{i:05d}", "name": f"{rng.choice(vocab).capitalize()} {rng.choice(vocab).capitalize()}",
+               "role": paragraph(rng, vocab, 4).rstrip("."), "organisation": rng.choice(orgs)["id"],
+               "email": f"person{i}@example.org"} for i in range(max(5, n // 2))]
+    resources = []
+    for i in range(max(3, n // 4)):
+        resources.append({"id": f"resource-{i:05d}", "title": paragraph(rng, vocab, 5).rstrip("."),
+                          "kind": KINDS[i % len(KINDS)], "summary": paragraph(rng, vocab, 30),
+                          "file": f"docs-{i // 100:03d}/resource-{i:05d}.pdf", "pages": 1 + i % 4})
+    projects = []
+    for i in range(n):
+        year = 2000 + i % 20
+        sections = [{"heading": paragraph(rng, vocab, 4).rstrip(".") + "?", "body": paragraph(rng, vocab, 130)}
+                    for _ in range(4)]
+        if i % 97 == 0:
+            sections[0]["body"] += f" The {QUERY} approach was tried here."
+        projects.append({
+            "id": f"project-{i:05d}",
+            "title": paragraph(rng, vocab, 8).rstrip("."),
+            "start": f"{year}-{1 + i % 12:02d}-01", "end": f"{year + 1 + i % 3}-{1 + i % 12:02d}-28",
+            "summary": paragraph(rng, vocab, 45),
+            "themes": sorted(rng.sample(THEMES, 2)), "regions": [rng.choice(REGIONS)],
+            "organisations": [{"id": o["id"], "role": r} for o, r in
+                              zip(rng.sample(orgs, 2), ["Lead organisation", "Partner"], strict=True)],
+            "sections": sections,
+            "contacts": [p["id"] for p in rng.sample(people, 2)],
+            "resources": [rng.choice(resources)["id"]],
+        })
+    return {"projects": projects, "people": people, "orgs": orgs, "resources": resources}
+
+
+def write_ours(root: Path, data: dict) -> None:
+    for name in ("mkdocs.yml", "hooks", "overrides"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("posts"))
+    (root / "docs/news/posts").mkdir(parents=True, exist_ok=True)
+    for folder in ("projects", "contacts", "resources"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for o in data["orgs"]:
+        (root / f"contacts/{o['id']}.yml").write_text(f"kind: organisation\nname: {q(o['name'])}\n", encoding="utf-8")
+    for p in data["people"]:
+        (root / f"contacts/{p['id']}.yml").write_text(
+            f"kind: person\nname: {q(p['name'])}\norganisation: {p['organisation']}\nrole: {q(p['role'])}\n"
+            f"email: {p['email']}\n", encoding="utf-8")
+    for r in data["resources"]:
+        pdf = root / "resources" / r["file"]
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(tiny_pdf(r["pages"], r["id"]))
+        (root / f"resources/{r['id']}.yml").write_text(
+            f"title: {q(r['title'])}\nkind: {r['kind']}\nsummary: {q(r['summary'])}\n"
+            f"files:\n  - {{file: {r['file']}, title: {q('Download ' + r['id'])}}}\n", encoding="utf-8")
+    for p in data["projects"]:
+        lines = [f"title: {q(p['title'])}", f"start: {p['start']}", f"end: {p['end']}", "status: finished",
+                 f"summary: {q(p['summary'])}", f"themes: [{', '.join(p['themes'])}]",
+                 f"regions: [{', '.join(p['regions'])}]", "organisations:"]
+        lines += [f"  - {{id: {o['id']}, role: {o['role']}}}" for o in p["organisations"]]
+        lines.append("sections:")
+        for s in p["sections"]:
+            lines += [f"  - heading: {q(s['heading'])}", f"    body: {q(s['body'])}"]
+        lines.append("contacts:")
+        lines += [f"  - {{id: {c}}}" for c in p["contacts"]]
+        lines.append(f"resources: [{', '.join(p['resources'])}]")
+        (root / f"projects/{p['id']}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+PLAIN_MKDOCS = """\
+site_name: Project Resource Library
+site_url: https://example.org/archive/
+theme:
+  name: material
+  font: false
+  features: [navigation.tabs, navigation.sections, navigation.indexes]
+plugins:
+  - search
+not_in_nav: |
+  /projects/*.md
+  /resources/*.md
+  /contacts/*.md
+nav:
+  - Home: index.md
+  - Projects: projects/index.md
+  - Resources: resources/index.md
+  - Contacts: contacts/index.md
+"""
+
+
+def write_plain(root: Path, data: dict) -> None:
+    """The same pages as plain Markdown: what a site owner would write by hand for MkDocs."""
+    docs = root / "docs"
+    for folder in ("projects", "resources", "contacts", "files"):
+        (docs / folder).mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(PLAIN_MKDOCS, encoding="utf-8")
+    (docs / "index.md").write_text(
+        "# Project Resource Library\n\nAn archive of finished public projects. Browse "
+        "[all projects](projects/index.md), [resources](resources/index.md) or [contacts](contacts/index.md).\n",
+        encoding="utf-8")
+    names = {c["id"]: c["name"] for c in data["people"] + data["orgs"]}
+    res = {r["id"]: r for r in data["resources"]}
+    for p in data["projects"]:
+        md = [f"# {p['title']}", "", f"**Dates:** {p['start']} – {p['end']}  ", "**Status:** Finished  ",
+              f"**Themes:** {', '.join(p['themes'])}  ", f"**Regions:** {', '.join(p['regions'])}", "",
+              p["summary"], ""]
+        for s in p["sections"]:
+            md += [f"## {s['heading']}", "", s["body"], ""]
+        md += ["## Organisations", "", "| Organisation | Role |", "| --- | --- |"]
+        md += [f"| [{names[o['id']]}](../contacts/{o['id']}.md) | {o['role']} |" for o in p["organisations"]]
+        md += ["", "## Documents", ""]
+        md += [f"- [{res[r]['title']}](../resources/{r}.md)" for r in p["resources"]]
+        md += ["", "## Contact information", ""]
+        md += [f"- [{names[c]}](../contacts/{c}.md)" for c in p["contacts"]]
+        (docs / f"projects/{p['id']}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    for r in data["resources"]:
+        pdf = docs / "files" / r["file"]
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(tiny_pdf(r["pages"], r["id"]))
+        (docs / f"resources/{r['id']}.md").write_text(
+            f"# {r['title']}\n\n**Kind:** {r['kind']}\n\n{r['summary']}\n\n## Downloads\n\n"
+            f"- [Download {r['id']} (PDF, {r['pages']} pages)](../files/{r['file']})\n", encoding="utf-8")
+    for c in data["people"] + data["orgs"]:
+        extra = f"\n{c['role']}\n\nEmail: {c['email']}\n" if "email" in c else ""
+        (docs / f"contacts/{c['id']}.md").write_text(f"# {c['name']}\n{extra}", encoding="utf-8")
+    listing = ["# All projects", ""] + [f"- [{p['title']}]({p['id']}.md) — {p['start'][:4]}" for p in data["projects"]]
+    (docs / "projects/index.md").write_text("\n".join(listing) + "\n", encoding="utf-8")
+    listing = ["# Resources", ""] + [f"- [{r['title']}]({r['id']}.md)" for r in data["resources"]]
+    (docs / "resources/index.md").write_text("\n".join(listing) + "\n", encoding="utf-8")
+    listing = ["# Contacts", ""] + [f"- [{c['name']}]({c['id']}.md)" for c in data["people"] + data["orgs"]]
+    (docs / "contacts/index.md").write_text("\n".join(listing) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_measured(argv: list[str], cwd: Path) -> dict:
+    """Run a build; wall time and the peak summed RSS of its process tree (sampled every 50 ms),
+    never less than the largest single process's own peak (getrusage of the children)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return {"seconds": seconds, "peak_rss": peak, "returncode": proc.returncode, "output": output}
+
+
+def children_maxrss() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+class CountingServer:
+    """Serves a site on 127.0.0.1 and counts the bytes of every file it sends."""
+
+    def __init__(self, site: Path) -> None:
+        self.sent = 0
+        self.files: list[tuple[str, int]] = []
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def send_head(self):  # noqa: ANN202
+                f = super().send_head()
+                if f is not None and hasattr(f, "fileno"):
+                    size = os.fstat(f.fileno()).st_size
+                    server.sent += size
+                    server.files.append((self.path, size))
+                return f
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def first_search(site: Path, ours: bool) -> dict:
+    """Open the home page, click the search box and type QUERY as a person would; wait for the first
+    result. Returns every byte the server sent from opening the page, and the seconds from the
+    last key press to the first result on screen."""
+    from playwright.sync_api import sync_playwright
+
+    server = CountingServer(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_context().new_page()
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.url) else r.abort())
+            page.goto(server.url, wait_until="load")
+            if ours:
+                box = page.get_by_role("searchbox", name="Search the archive")
+                box.click()
+                box.press_sequentially(QUERY[:-1], delay=TYPING_MS)
+                start = time.perf_counter()
+                box.press(QUERY[-1])
+                page.locator(f'#archive-search-results[data-query="{QUERY}"] .archive-search__link').first.wait_for(
+                    timeout=60_000)
+            else:
+                box = page.locator("input.md-search__input")
+                box.click()
+                box.press_sequentially(QUERY[:-1], delay=TYPING_MS)
+                start = time.perf_counter()
+                box.press(QUERY[-1])
+                page.locator(".md-search-result__item").first.wait_for(timeout=120_000)
+            seconds = time.perf_counter() - start
+            page.wait_for_timeout(300)  # let late requests (excerpts, fragments) land in the count
+            browser.close()
+        return {"bytes": server.sent, "seconds": seconds, "requests": len(server.files)}
+    finally:
+        server.close()
+
+
+def build_ours(root: Path) -> dict:
+    return run_measured([PYTHON, "-m", "mkdocs", "build", "--strict", "-q"], root)
+
+
+def build_plain(root: Path) -> dict:
+    return run_measured([PYTHON, "-m", "mkdocs", "build", "-q"], root)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("n", type=int, help="number of synthetic projects")
+    ap.add_argument("--workdir", default=None, help="where to write the two sites (default /tmp/projarchive-bench-N)")
+    ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    ap.add_argument("--no-browser", action="store_true", help="skip the visitor measurements")
+    args = ap.parse_args()
+
+    work = Path(args.workdir or f"/tmp/projarchive-bench-{args.n}")
+    if work.exists():
+        shutil.rmtree(work)
+    ours_root, plain_root = work / "ours", work / "plain"
+    ours_root.mkdir(parents=True)
+    plain_root.mkdir(parents=True)
+
+    t = time.perf_counter()
+    data = make_records(args.n)
+    write_ours(ours_root, data)
+    write_plain(plain_root, data)
+    print(f"generated {args.n} projects, {len(data['people']) + len(data['orgs'])} contacts, "
+          f"{len(data['resources'])} resources (with PDFs) in {time.perf_counter() - t:.1f} s", flush=True)
+
+    results = {"n": args.n}
+    for name, build, root in (("plain", build_plain, plain_root), ("ours", build_ours, ours_root)):
+        r = build(root)
+        if r["returncode"] != 0:
+            print(f"{name} build failed:\n{r['output'][-4000:]}")
+            return 1
+        site = root / "site"
+        r.update(site_bytes=folder_size(site), pages=sum(1 for _ in site.rglob("*.html")))
+        if name == "ours":
+            # a rebuild with the document-facts cache warm (no PDF parsed again)
+            warm = build(root)
+            r["rebuild_seconds"] = warm["seconds"]
+        r.pop("output")
+        if not args.no_browser:
+            r["visitor"] = first_search(site, ours=name == "ours")
+        results[name] = r
+        print(f"{name}: {json.dumps({k: v for k, v in r.items()})}", flush=True)
+    results["largest_child_maxrss"] = children_maxrss()
+
+    o, p = results["ours"], results["plain"]
+    n = args.n
+    rows = [
+        ("build time (s)", f"{p['seconds']:.1f}", f"{o['seconds']:.1f}", o["seconds"] / p["seconds"]),
+        ("time per record (ms)", f"{1000 * p['seconds'] / n:.1f}", f"{1000 * o['seconds'] / n:.1f}", None),
+        ("rebuild, cache warm (s)", "", f"{o['rebuild_seconds']:.1f}", None),
+        ("peak memory (MB)", f"{p['peak_rss'] / 1e6:.0f}", f"{o['peak_rss'] / 1e6:.0f}", o["peak_rss"] / p["peak_rss"]),
+        ("site size (MB)", f"{p['site_bytes'] / 1e6:.1f}", f"{o['site_bytes'] / 1e6:.1f}", o["site_bytes"] / p["site_bytes"]),
+        ("HTML pages", str(p["pages"]), str(o["pages"]), None),
+    ]
+    if "visitor" in o:
+        rows += [
+            ("first-search download (kB)", f"{p['visitor']['bytes'] / 1e3:.0f}", f"{o['visitor']['bytes'] / 1e3:.0f}",
+             o["visitor"]["bytes"] / p["visitor"]["bytes"]),
+            ("time to results (s)", f"{p['visitor']['seconds']:.2f}", f"{o['visitor']['seconds']:.2f}",
+             o["visitor"]["seconds"] / p["visitor"]["seconds"]),
+        ]
+    print(f"\nN = {n}")
+    print(f"{'':30} {'plain MkDocs':>14} {'ours':>10} {'ours/plain':>11}")
+    for label, a, b, ratio in rows:
+        print(f"{label:30} {a:>14} {b:>10} {'' if ratio is None else f'{ratio:.2f}×':>11}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
