@@ -142,9 +142,11 @@ def make_records(n: int, seed: int = 4) -> dict:
 
 
 def write_ours(root: Path, data: dict) -> None:
-    for name in ("mkdocs.yml", "hooks", "overrides"):
+    for name in ("mkdocs.yml", "hooks", "overrides", "src"):
         src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name,
+                                                            **({"ignore": shutil.ignore_patterns("__pycache__")}
+                                                               if src.is_dir() else {}))
     shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("posts"))
     (root / "docs/news/posts").mkdir(parents=True, exist_ok=True)
     for folder in ("projects", "contacts", "resources"):
@@ -262,11 +264,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(argv: list[str], cwd: Path) -> dict:
+def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict:
     """Run a build; wall time and the peak summed RSS of its process tree (sampled every 50 ms),
     never less than the largest single process's own peak (getrusage of the children)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
     done = threading.Event()
 
@@ -307,7 +309,7 @@ class CountingServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def send_head(self):  # noqa: ANN202
+            def send_head(self):
                 f = super().send_head()
                 if f is not None and hasattr(f, "fileno"):
                     size = os.fstat(f.fileno()).st_size
@@ -361,7 +363,10 @@ def first_search(site: Path, ours: bool) -> dict:
 
 
 def build_ours(root: Path) -> dict:
-    return run_measured([PYTHON, "-m", "mkdocs", "build", "--strict", "-q"], root)
+    # the snapshot of src/ copied beside the site (write_ours), so editing the repository while a
+    # long benchmark runs cannot mix two versions of the code
+    env = {**ENV, "PYTHONPATH": str(root / "src")}
+    return run_measured([PYTHON, "-m", "mkdocs", "build", "--strict", "-q"], root, env)
 
 
 def build_plain(root: Path) -> dict:

@@ -58,3 +58,41 @@ def project_facets(cat: Catalogue, p: Project) -> tuple[Facet, ...]:
 def sort_key(p: Project) -> str:
     """Pagefind sorts by string: ISO start date, so "newest first" matches the listings."""
     return p.start.first_day.isoformat()
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    count: int  # projects with this value in the whole archive
+    href_src: str | None = None  # a listing page that shows the same projects without JavaScript
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    key: str
+    label: str
+    options: tuple[Option, ...]
+
+
+def facet_groups(cat: Catalogue) -> tuple[tuple[FacetGroup, ...], tuple[int, int] | None]:
+    """Every facet with its values and counts (for the browse form), and the span of years."""
+    from .catalogue import tag_slug
+
+    counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+    years: list[int] = []
+    for p in cat.projects.values():
+        for f in project_facets(cat, p):
+            if f.key in counts:
+                counts[f.key][f.value] = counts[f.key].get(f.value, 0) + 1
+        ys = project_years(cat, p)
+        years += [ys[0], ys[-1]]
+    groups = []
+    for key, label in FACETS.items():
+        folder = {"theme": "themes", "region": "regions"}.get(key)
+        options = tuple(
+            Option(value, n, f"{folder}/{tag_slug(value)}.md" if folder else None)
+            for value, n in sorted(counts[key].items(), key=lambda kv: (kv[0].casefold(), kv[0]))
+        )
+        if options:
+            groups.append(FacetGroup(key, label, options))
+    return tuple(groups), ((min(years), max(years)) if years else None)

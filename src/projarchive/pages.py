@@ -18,7 +18,7 @@ from jinja2 import Environment
 
 from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
-from .facets import project_facets
+from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
 from .model import Contact, Project, Resource
 from .render import relative_url, render
@@ -109,6 +109,10 @@ class Links:
 
     def region(self, name: str) -> str:
         return self.page(f"regions/{tag_slug(name)}.md")
+
+    def asset(self, path: str) -> str:
+        """A file of the site itself (``pagefind/``, ``javascripts/browse.js``), relative to this page."""
+        return relative_url(path, self.from_url)
 
     def file(self, path: str) -> str:
         """A download link; the path is percent-encoded so '#', '?' or '%' in a file name survive."""
@@ -350,6 +354,12 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
         "People and organisations named in the archive.",
         toc=contact_toc,
     )
+    groups, years = facet_groups(cat)
+    pages.append(PageSpec(
+        "browse/index.md", "Browse projects", "archive/browse.html",
+        {"groups": groups, "years": years, "total": len(cat.projects), "per_page": per_page},
+        description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
+    ))
     pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
     pages += [_resource_page(cat, r) for r in cat.resources.values()]
     pages += [_contact_page(cat, c) for c in cat.contacts.values()]
