@@ -237,3 +237,47 @@ def test_search_requests_stay_on_the_site(built, browser, serve):
     # Material's repository facts (repo_url) are issue #5's business; nothing else may leave the site
     assert [u for u in elsewhere if not u.startswith("https://api.github.com/")] == []
     page.close()
+
+
+# --------------------------------------------------------------------------- the pure API
+
+
+def test_index_site_reports_pagefind_failures(tmp_path):
+    import subprocess
+
+    from projarchive.search import SearchIndexError, index_site
+
+    calls = []
+
+    def failing(argv):
+        calls.append(list(argv))
+        return subprocess.CompletedProcess(argv, 1, "", "Error: boom")
+
+    with pytest.raises(SearchIndexError, match="boom"):
+        index_site(str(tmp_path), executable="pagefind", run=failing)
+    assert calls[0][:3] == ["pagefind", "--site", str(tmp_path)]
+    assert "--force-language" in calls[0]
+
+    def nothing(argv):
+        return subprocess.CompletedProcess(argv, 0, "Indexed 0 pages\n", "")
+
+    with pytest.raises(SearchIndexError, match="data-pagefind-body"):
+        index_site(str(tmp_path), executable="pagefind", run=nothing)
+    with pytest.raises(SearchIndexError, match="not a folder"):
+        index_site(str(tmp_path / "missing"), executable="pagefind", run=nothing)
+
+
+def test_cbor_round_trips_what_pagefind_writes():
+    from projarchive import cbor
+
+    value = ["1.5.2", [["en_abc", 464], ["en_def", 70000]], [], [["theme", "en_123"]], -3, None, True, "Siân"]
+    assert cbor.loads(cbor.dumps(value)) == value
+    assert cbor.dumps(23) == b"\x17" and cbor.dumps(24) == b"\x18\x18" and cbor.dumps(-1) == b"\x20"
+
+
+def test_per_page_setting_is_checked():
+    from projarchive.pages import Settings, settings_from
+
+    assert settings_from({"per_page": 20}) == Settings(per_page=20)
+    with pytest.raises(ValueError, match="per_page"):
+        settings_from({"per_page": 0})

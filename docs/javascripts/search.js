@@ -9,6 +9,13 @@
 (function () {
   "use strict";
 
+  /* The browse page's script, fetched only where there is a browse form (same origin). */
+  if (document.querySelector("form[data-archive-browse]") && document.currentScript) {
+    var browse = document.createElement("script");
+    browse.src = new URL("browse.js", document.currentScript.src).href;
+    document.body.appendChild(browse);
+  }
+
   var form = document.querySelector("form[data-archive-search]");
   if (!form) return;
   var input = form.querySelector("input[type=search]");
