@@ -1,0 +1,114 @@
+"""Accessibility, measured with axe-core (WCAG 2.0 A/AA, 2.1 AA, 2.2 AA) in Debian's Chromium.
+
+Every page type of the sample archive is checked at desktop and phone widths, in the
+light and the dark (slate) scheme; one browser context per width and scheme. axe-core
+comes bundled in the ``axe-playwright-python`` wheel (axe.min.js), so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+
+# one page of every type the archive has (URL paths in the sample archive)
+PAGE_TYPES = {
+    "home": "",
+    "project (finished)": "projects/take-ten-people/",
+    "project (active)": "projects/career-learning-pilots/",
+    "programme": "projects/clmh-research-2015-17/",
+    "project listing": "projects/",
+    "programme listing": "programmes/",
+    "resource": "resources/take-ten-people-pack/",
+    "resource listing": "resources/",
+    "contact (person)": "contacts/catina-barrett/",
+    "contact (organisation)": "contacts/niace/",
+    "contact listing": "contacts/",
+    "theme listing": "themes/",
+    "theme": "themes/mental-health/",
+    "region listing": "regions/",
+    "region": "regions/east-of-england/",
+    "news index": "news/",
+    "news post": "news/2019/09/05/interim-evaluation-of-career-learning-pilots/",
+    "accessibility statement": "accessibility/",
+    "about": "about/",
+    "404": "404.html",
+}
+WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
+SCHEMES = {"light": 0, "dark": 1}
+PALETTES = [
+    {"index": 0, "color": {"media": "", "scheme": "default", "primary": "indigo", "accent": "indigo"}},
+    {"index": 1, "color": {"media": "", "scheme": "slate", "primary": "indigo", "accent": "indigo"}},
+]
+
+
+SITE_PATH = "archive/"  # the path of site_url in mkdocs.yml; 404.html links to its assets from there
+
+
+@pytest.fixture(scope="module")
+def site_root(sample, tmp_path_factory) -> Path:
+    """A folder that holds the sample site at /archive/, as the host in site_url would serve it."""
+    assert sample.ok, sample.output
+    root = tmp_path_factory.mktemp("host")
+    (root / SITE_PATH.rstrip("/")).symlink_to(sample.site, target_is_directory=True)
+    return root
+
+
+def scheme_context(browser, width: str, scheme: str):
+    """A browser context at ``width`` whose stored Material palette is ``scheme``, as after using the toggle."""
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    palette = json.dumps(PALETTES[SCHEMES[scheme]])
+    # Material keeps the palette in localStorage under "<site path>.__palette"
+    context.add_init_script(f"localStorage.setItem('/{SITE_PATH}.__palette', {json.dumps(palette)});")
+    return context
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as readable lines (rule, impact, nodes)."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    lines = []
+    for v in results.response["violations"]:
+        for node in v["nodes"]:
+            lines.append(f"{v['id']} ({v['impact']}): {', '.join(map(str, node['target']))}: "
+                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
+    return lines
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width, scheme):
+    base = serve(site_root) + SITE_PATH
+    context = scheme_context(browser, width, scheme)
+    page = context.new_page()
+    found: list[str] = []
+    want = "slate" if scheme == "dark" else "default"
+    for name, url in PAGE_TYPES.items():
+        page.goto(base + url, wait_until="load")
+        assert page.get_attribute("body", "data-md-color-scheme") == want, f"{name}: scheme not applied"
+        found += [f"{name} ({url or '/'}): {line}" for line in axe_violations(page)]
+    context.close()
+    assert not found, f"{len(found)} axe violation(s) at {width} width, {scheme} scheme:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_search_results_have_no_axe_violations(site_root, browser, serve, scheme):
+    """Material's built-in search, open with results for "Take Ten" (to be adapted to Pagefind by #4)."""
+    base = serve(site_root) + SITE_PATH
+    context = scheme_context(browser, "desktop", scheme)
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    query = page.get_by_role("textbox", name="Search")  # in the header at desktop width
+    query.click()
+    query.press_sequentially("Take Ten")  # Material searches on key events
+    page.locator(".md-search-result__item").first.wait_for()
+    found = axe_violations(page)
+    context.close()
+    assert not found, "axe violations on the search results:\n" + "\n".join(found)
