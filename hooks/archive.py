@@ -88,6 +88,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         env=make_environment([templates]),
         root=root,
     )
+    _build.env.globals["archive"] = settings  # site-wide choices the templates show (extra.archive)
     _stage(config)
     for folder in ("projects", "contacts", "resources"):
         path = os.path.join(root, folder)

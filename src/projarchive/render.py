@@ -21,6 +21,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .privacy import encode_email, spoken_email
+
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
 
@@ -93,6 +95,14 @@ def plural(word: str, count: int, plural_form: str | None = None) -> str:
     return word if count == 1 else (plural_form or word + "s")
 
 
+def request_format_url(address: str, title: str) -> str:
+    """A ``mailto:`` link asking ``address`` for ``title`` in an accessible format (subject names the document)."""
+    from urllib.parse import quote
+
+    subject = quote(f"Accessible format request: {title}", safe="")
+    return f"mailto:{quote(address, safe='@')}?subject={subject}"
+
+
 def make_environment(template_dirs: list[str]) -> Environment:
     """Our Jinja environment: autoescaping on for every template, undefined names are errors."""
     env = Environment(
@@ -106,6 +116,9 @@ def make_environment(template_dirs: list[str]) -> Environment:
     env.filters["markdown"] = markdown_html
     env.filters["plural"] = plural
     env.filters["safe_url"] = lambda u: safe_url(u) or "#"
+    env.filters["encode_email"] = encode_email  # see projarchive.privacy: no plain address in the HTML
+    env.filters["spoken_email"] = spoken_email
+    env.filters["request_format_url"] = request_format_url
     return env
 
 
