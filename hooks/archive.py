@@ -38,6 +38,7 @@ from projarchive.pages import (
     site_pages,
 )
 from projarchive.problems import ArchiveError
+from projarchive.public import finish_site
 from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import make_environment, render
 from projarchive.schema import FOLDERS, key_reference
@@ -112,6 +113,7 @@ def _stage(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # after every plugin has written its files
 def on_post_build(config: MkDocsConfig) -> None:
+    finish_site(config.site_dir)  # issue #5: CSP, feed, exports, sitemap dates (projarchive.public)
     if _publish:
         _publish["ok"] = True
 

@@ -305,3 +305,14 @@ def reveal_emails(soup):
         link.string = address
         span.replace_with(link)
     return soup
+
+
+SITE_PATH = "archive/"  # the path of site_url in mkdocs.yml; 404.html links to its assets from there
+
+
+def host_at_site_path(site: Path, root: Path) -> Path:
+    """A folder (``root``) that holds ``site`` at /archive/, as the host in site_url would serve it;
+    serve ``root`` and visit ``<base>archive/…``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / SITE_PATH.rstrip("/")).symlink_to(site, target_is_directory=True)
+    return root

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import SITE_PATH, host_at_site_path
 
 pytestmark = pytest.mark.browser
 
@@ -49,16 +50,11 @@ PALETTES = [
 ]
 
 
-SITE_PATH = "archive/"  # the path of site_url in mkdocs.yml; 404.html links to its assets from there
-
-
 @pytest.fixture(scope="module")
 def site_root(sample, tmp_path_factory) -> Path:
-    """A folder that holds the sample site at /archive/, as the host in site_url would serve it."""
+    """The sample site served at /archive/, as the host in site_url would serve it."""
     assert sample.ok, sample.output
-    root = tmp_path_factory.mktemp("host")
-    (root / SITE_PATH.rstrip("/")).symlink_to(sample.site, target_is_directory=True)
-    return root
+    return host_at_site_path(sample.site, tmp_path_factory.mktemp("host"))
 
 
 def scheme_context(browser, width: str, scheme: str):

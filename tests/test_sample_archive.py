@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import FOLDERS, REPO, broken_links, target, text, reveal_emails
+from conftest import FOLDERS, REPO, broken_links, reveal_emails, target, text
 from pypdf import PdfReader
 
 from projarchive.files import human_size
