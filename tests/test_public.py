@@ -447,3 +447,184 @@ def test_injected_markup_never_runs_in_the_browser(archive, browser, serve, tmp_
     assert outside == []
     # the payloads are shown as text
     assert PAYLOADS[0] in text(site.article("projects/evil/").select_one("p.archive-summary"))
+
+
+# --------------------------------------------------------------------------- findable and reusable
+
+
+def sample_catalogue():
+    import datetime as dt
+
+    from conftest import REPO
+
+    from projarchive.catalogue import load_catalogue
+
+    return load_catalogue(str(REPO), build_date=dt.date(2026, 1, 1), docs_dir=str(REPO / "docs"))
+
+
+def json_ld_of(site: Path, url: str) -> dict:
+    import json
+
+    soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    [script] = soup.select('head script[type="application/ld+json"]')
+    return json.loads(script.string)
+
+
+def test_script_json_cannot_close_its_script_element():
+    import json
+
+    from projarchive.seo import script_json
+
+    data = {"name": "</script><script>alert(1)</script> & <!-- \u2028"}
+    out = script_json(data)
+    assert not re.search(r"[<>&\u2028]", out)
+    assert json.loads(out) == data
+
+
+def test_json_ld_describes_each_record(sample):
+    assert sample.ok, sample.output
+    cat = sample_catalogue()
+    site_url = "https://example.org/archive/"
+
+    p = cat.projects["take-ten-people"]
+    ld = json_ld_of(sample.site, "projects/take-ten-people/")
+    assert ld["@context"] == "https://schema.org" and ld["@type"] == "Project"
+    assert ld["name"] == p.title and ld["description"] == p.summary
+    assert ld["startDate"] == p.start.iso() == "2009-04-01" and ld["endDate"] == p.end.iso() == "2010-03-31"
+    assert ld["url"] == site_url + "projects/take-ten-people/"
+    named = {o["name"] for o in ld.get("member", []) + ld.get("funder", [])}
+    assert named == {cat.contacts[o.id].name for o in p.organisations}
+    funders = {o.id for o in p.organisations if "fund" in o.role.casefold()}
+    assert {o["name"] for o in ld.get("funder", [])} == {cat.contacts[i].name for i in funders}
+
+    r = cat.resources["take-ten-people-pack"]
+    ld = json_ld_of(sample.site, "resources/take-ten-people-pack/")
+    assert ld["@type"] == "CreativeWork" and ld["name"] == r.title
+    files = cat.resource_files(r)
+    assert len(ld["hasPart"]) == len(files) > 0
+    for part, (title, facts) in zip(ld["hasPart"], files, strict=True):
+        assert part["@type"] == "DigitalDocument" and part["name"] == title
+        assert part["encodingFormat"] == facts.mime and part["contentSize"] == f"{facts.size} B"
+        assert part["url"].startswith(site_url + "files/")
+        assert (sample.site / unquote(part["url"].removeprefix(site_url))).stat().st_size == facts.size
+
+    ld = json_ld_of(sample.site, "contacts/catina-barrett/")
+    person = cat.contacts["catina-barrett"]
+    assert ld["@type"] == "Person" and ld["name"] == person.name
+    assert ld["worksFor"]["name"] == cat.contacts[person.organisation].name
+    assert "email" not in ld and "telephone" not in ld  # never personal details in data made for harvesting
+    ld = json_ld_of(sample.site, "contacts/niace/")
+    assert ld["@type"] == "Organization" and ld["name"] == cat.contacts["niace"].name
+
+
+def test_pages_have_open_graph_twitter_and_canonical_tags(sample):
+    soup = BeautifulSoup((sample.site / "projects/take-ten-people/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    prop = {m["property"]: m["content"] for m in soup.select("head meta[property]")}
+    name = {m["name"]: m["content"] for m in soup.select("head meta[name]")}
+    title = sample_catalogue().projects["take-ten-people"].title
+    canonical = soup.select_one('head link[rel="canonical"]')["href"]
+    assert canonical == "https://example.org/archive/projects/take-ten-people/"
+    assert prop["og:title"] == title == name["twitter:title"]
+    assert prop["og:url"] == canonical and prop["og:type"] == "article"
+    assert prop["og:image"].startswith("https://example.org/archive/files/") and prop["og:image:alt"]
+    assert name["twitter:card"] == "summary_large_image"
+    feed = soup.select_one('head link[rel="alternate"][type="application/atom+xml"]')
+    assert feed["href"] == "../../feed.xml"
+    for url in ("", "about/", "404.html"):  # hand-written pages get them too
+        page = sample.site / (url if url.endswith(".html") else url + "index.html")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one('head meta[property="og:title"]')["content"], url
+
+
+def test_sitemap_dates_come_from_the_records(sample):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring((sample.site / "sitemap.xml").read_bytes())
+    lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in root.findall("s:url", ns)}
+    base = "https://example.org/archive/"
+    assert lastmod[base + "projects/take-ten-people/"] == "2010-03-31"  # its end
+    assert lastmod[base + "projects/embedding-learning-in-everyday-activity/"] == "2011-12-31"  # "2011"
+    assert lastmod[base + "projects/career-learning-pilots/"] == "2026-01-01"  # active: the build date
+    assert lastmod[base + "resources/take-ten-people-pack/"] == "2010-03-31"
+    assert lastmod[base + "contacts/catina-barrett/"] == max(
+        lastmod[base + f"projects/{p}/"] for p in ("take-ten-people", "clmh-research-2015-17"))
+    assert max(lastmod.values()) <= "2026-01-01"
+
+
+def test_atom_feed_lists_every_project_and_resource(sample):
+    import xml.etree.ElementTree as ET
+
+    cat = sample_catalogue()
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring((sample.site / "feed.xml").read_bytes())
+    assert root.tag == f"{atom}feed"
+    entries = root.findall(f"{atom}entry")
+    by_url = {e.find(f"{atom}id").text: e for e in entries}
+    base = "https://example.org/archive/"
+    expected = {base + f"projects/{i}/": p.title for i, p in cat.projects.items()}
+    expected |= {base + f"resources/{i}/": r.title for i, r in cat.resources.items()}
+    assert {u: e.find(f"{atom}title").text for u, e in by_url.items()} == expected
+    assert by_url[base + "projects/take-ten-people/"].find(f"{atom}updated").text == "2010-03-31T00:00:00Z"
+    updated = [e.find(f"{atom}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    for e in entries:
+        assert e.find(f"{atom}link").get("href") == e.find(f"{atom}id").text
+        assert (sample.site / e.find(f"{atom}id").text.removeprefix(base) / "index.html").is_file()
+
+
+def test_exports_match_the_records(sample):
+    import csv
+    import io
+    import json
+
+    cat = sample_catalogue()
+    for kind, recs, title in (("projects", cat.projects, "title"), ("resources", cat.resources, "title"),
+                              ("contacts", cat.contacts, "name")):
+        rows = json.loads((sample.site / f"api/{kind}.json").read_text(encoding="utf-8"))
+        assert {r["id"]: r[title] for r in rows} == {i: getattr(rec, title) for i, rec in recs.items()}
+        table = list(csv.DictReader(io.StringIO((sample.site / f"api/{kind}.csv").read_text(encoding="utf-8"))))
+        assert [r["id"] for r in table] == [r["id"] for r in rows]
+        assert [r[title] for r in table] == [r[title] for r in rows]
+    projects = {r["id"]: r for r in json.loads((sample.site / "api/projects.json").read_text(encoding="utf-8"))}
+    ttp = projects["take-ten-people"]
+    p = cat.projects["take-ten-people"]
+    assert (ttp["start"], ttp["end"], ttp["status"]) == ("2009-04-01", "2010-03-31", "finished")
+    assert ttp["resources"] == list(p.resources) and ttp["themes"] == list(p.themes)
+    assert projects["career-learning-pilots"]["status"] == "active"
+    resources = {r["id"]: r for r in json.loads((sample.site / "api/resources.json").read_text(encoding="utf-8"))}
+    for f in resources["take-ten-people-pack"]["files"]:
+        assert f["bytes"] == (sample.site / "files" / f["file"]).stat().st_size
+    # no email field is exported, nor a person's phone (free text, like a section body, stays as written)
+    contacts = json.loads((sample.site / "api/contacts.json").read_text(encoding="utf-8"))
+    assert all("email" not in c for c in contacts) and all(not c["phone"] for c in contacts if c["kind"] == "person")
+    assert all(set(c) == {"id", "role", "organisation"} for p in projects.values() for c in p["contacts"])
+    assert "catina.barrett@" not in (sample.site / "api/contacts.csv").read_text(encoding="utf-8")
+
+
+def test_csv_cells_cannot_run_as_formulas(archive):
+    import csv
+    import io
+
+    from projarchive.exports import safe_cell
+
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("+44 1") == "'+44 1" and safe_cell("-x") == "'-x"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("\tx") == "'\tx" and safe_cell("a=b") == "a=b"
+    assert safe_cell(["=a", "b"]) == "'=a; b" and safe_cell(None) == ""
+    archive.write("projects/f.yml", """
+        title: "=HYPERLINK(\\"https://evil.example\\",\\"click\\")"
+        short_title: "@SUM(A1:A2)"
+        start: 2009-04-01
+        end: 2010-03-31
+        summary: "+cmd|' /C calc'!A0"
+        themes: ["-2+3"]
+        """)
+    site = archive.build()
+    assert site.ok, site.output
+    [row] = list(csv.DictReader(io.StringIO((site.site / "api/projects.csv").read_text(encoding="utf-8"))))
+    assert row["title"] == "'=HYPERLINK(\"https://evil.example\",\"click\")"
+    assert row["short_title"] == "'@SUM(A1:A2)" and row["summary"] == "'+cmd|' /C calc'!A0"
+    assert row["themes"] == "'-2+3"
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@")), value
