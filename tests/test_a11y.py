@@ -108,3 +108,41 @@ def test_search_results_have_no_axe_violations(site_root, browser, serve, scheme
     found = axe_violations(page)
     context.close()
     assert not found, "axe violations on the search results:\n" + "\n".join(found)
+
+
+def test_record_tables_have_scoped_headers(sample):
+    """Every header cell of the archive's own tables says whether it heads a row or a column."""
+    from bs4 import BeautifulSoup
+
+    assert sample.ok, sample.output
+    checked = 0
+    for folder in ("projects", "resources", "contacts", "programmes", "themes", "regions"):
+        for page in sorted((sample.site / folder).rglob("index.html")):
+            art = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+            for table in art.select("table"):
+                assert table.select("th"), page
+                for th in table.select("th"):
+                    assert th.get("scope") in ("row", "col"), (page, th)
+                    checked += 1
+    assert checked > 100
+
+
+@pytest.mark.browser
+def test_download_links_say_format_and_size_to_screen_readers(site_root, browser, serve):
+    """The accessible name of each file link has its format and size; the accessible-format request
+    names its document, in text hidden only visually."""
+    import re
+
+    base = serve(site_root) + SITE_PATH
+    page = browser.new_page()
+    page.goto(base + "resources/take-ten-people-pack/")
+    files = page.locator("li.archive-file a[download]")
+    assert files.count() == 2
+    named = page.get_by_role("link", name=re.compile(r"^\w[\w ]* \(PDF, [\d.]+ (bytes|KB|MB), \d+ pages?\)$"))
+    assert named.count() == files.count()
+    request = page.get_by_role("link", name="Request an accessible format of “Take Ten People resource pack”",
+                               exact=True)
+    assert request.is_visible()
+    hidden = request.locator(".md-visually-hidden").bounding_box()
+    assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1  # read out, not shown
+    page.close()
