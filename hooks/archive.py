@@ -114,7 +114,8 @@ def _stage(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # after every plugin has written its files
 def on_post_build(config: MkDocsConfig) -> None:
-    finish_site(config.site_dir)  # issue #5: the CSP over the final HTML (projarchive.public)
+    if _command != "serve":  # `mkdocs serve` injects an inline live-reload script a CSP would block
+        finish_site(config.site_dir)  # issue #5: the CSP over the final HTML (projarchive.public)
     if _publish:
         _publish["ok"] = True
 

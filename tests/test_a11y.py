@@ -95,12 +95,15 @@ def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width,
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_search_results_have_no_axe_violations(site_root, browser, serve, scheme):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_results_have_no_axe_violations(site_root, browser, serve, width, scheme):
     """Material's built-in search, open with results for "Take Ten" (to be adapted to Pagefind by #4)."""
     base = serve(site_root) + SITE_PATH
-    context = scheme_context(browser, "desktop", scheme)
+    context = scheme_context(browser, width, scheme)
     page = context.new_page()
     page.goto(base, wait_until="load")
+    if width == "phone":  # the header's search button opens the search
+        page.locator("label.md-header__button[for=__search]").first.click()
     query = page.get_by_role("textbox", name="Search")  # in the header at desktop width
     query.click()
     query.press_sequentially("Take Ten")  # Material searches on key events

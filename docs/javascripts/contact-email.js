@@ -27,7 +27,10 @@
       span.replaceWith(link);
     });
   }
-  if (document.readyState === "loading") {
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    // Material's instant navigation swaps pages without a reload: reveal on each new page
+    window.document$.subscribe(function () { reveal(document); });
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { reveal(document); });
   } else {
     reveal(document);
