@@ -266,6 +266,32 @@ def test_every_page_carries_its_policy_and_headers_has_them_all(sample):
         assert "'unsafe-inline'" not in sources
 
 
+# --------------------------------------------------------------------------- no third parties (static)
+
+
+def test_nothing_the_pages_load_comes_from_another_host(sample):
+    """Every page's scripts, styles, icons, images and frames are the site's own files, and its
+    style sheets import nothing from elsewhere; links go only to https, http or mailto."""
+    assert sample.ok, sample.output
+    loads = "script[src], link[href]:not([rel~=canonical]):not([rel~=alternate]), img[src], iframe[src], " \
+            "source[src], source[srcset], video[src], audio[src], embed[src], object[data]"
+    outside = []
+    for page in html_files(sample.site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        where = page.relative_to(sample.site).as_posix()
+        for el in soup.select(loads):
+            ref = el.get("src") or el.get("href") or el.get("srcset") or el.get("data")
+            if urlsplit(ref).scheme or ref.startswith("//"):
+                outside.append(f"{where}: <{el.name}> {ref}")
+        for a in soup.select("a[href]"):
+            scheme = urlsplit(a["href"]).scheme
+            assert scheme in ("", "http", "https", "mailto"), (where, a)
+    for css in sorted(sample.site.rglob("*.css")):
+        for ref in re.findall(r"(?:@import\s+|url\()\s*['\"]?(?:https?:)?//[^'\")\s]+", css.read_text(encoding="utf-8")):
+            outside.append(f"{css.relative_to(sample.site)}: {ref}")
+    assert outside == []
+
+
 # --------------------------------------------------------------------------- browser: crawl
 
 
