@@ -350,6 +350,28 @@ def test_crawl_no_csp_violation_and_no_request_leaves_the_host(sample, browser, 
     assert outside == []
 
 
+@pytest.mark.browser
+def test_the_policy_blocks_an_inline_script_it_did_not_hash(sample, browser, serve, tmp_path):
+    """The crawl's watch really sees violations: a script added after the build is refused."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(sample.site, site)
+    page_file = site / "about/index.html"
+    page_file.write_text(page_file.read_text(encoding="utf-8").replace(
+        "</body>", '<script>document.title = "ran"</script></body>'), encoding="utf-8")
+    base = serve(site)
+    context = browser.new_context()
+    violations: list[str] = []
+    watch(context, violations, [])
+    page = context.new_page()
+    console_watch(page, violations, "about")
+    page.goto(base + "about/", wait_until="load")
+    assert page.title() != "ran"
+    assert violations and all("about" in v for v in violations)
+    context.close()
+
+
 # --------------------------------------------------------------------------- injection
 
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)")
