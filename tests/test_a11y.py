@@ -108,6 +108,7 @@ def test_search_results_have_no_axe_violations(site_root, browser, serve, width,
     query.click()
     query.press_sequentially("Take Ten")  # Material searches on key events
     page.locator(".md-search-result__item").first.wait_for()
+    assert page.get_by_role("dialog", name="Search").count() == 1  # axe best practice aria-dialog-name
     found = axe_violations(page)
     context.close()
     assert not found, "axe violations on the search results:\n" + "\n".join(found)

@@ -105,5 +105,5 @@ def headers_file(pages: Mapping[str, str]) -> str:
         f"  Content-Security-Policy: {policy(hashes, header=True)}\n"
         "  X-Content-Type-Options: nosniff\n"
         "  Referrer-Policy: no-referrer\n"
-        "  Permissions-Policy: interest-cohort=(), browsing-topics=()\n"
+        "  Permissions-Policy: browsing-topics=()\n"
     )
