@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -38,10 +38,11 @@ MAX_FLOW_DEPTH = 32
 Path = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Mark:
-    line: int  # 1-based
-    column: int  # 1-based
+class Mark(NamedTuple):
+    """A position in a file; both 1-based. A named tuple: one is made for every value, so it must be cheap."""
+
+    line: int
+    column: int
 
 
 @dataclass
@@ -121,8 +122,12 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
         problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep")
         return None
     builder = _Builder(path, problems, text.splitlines())
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        while True:  # libyaml's events, pulled one at a time (yaml.parse adds a generator and a check per event)
+            event = parser.get_event()
+            if event is None or type(event) is yaml.StreamEndEvent:
+                break
             if not builder.feed(event):
                 return None
     except yaml.MarkedYAMLError as e:
@@ -139,6 +144,8 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
     except yaml.YAMLError as e:  # pragma: no cover - libyaml always marks its errors
         problems.add(path, 0, 0, "", f"this is not valid YAML: {e}")
         return None
+    finally:
+        parser.dispose()
     return builder.document()
 
 
@@ -182,32 +189,23 @@ class _Builder:
         return False
 
     def feed(self, ev: Any) -> bool:
-        if isinstance(ev, yaml.DocumentStartEvent):
-            self.docs += 1
-            if self.docs > 1:
-                return self.error(ev, "a record file holds exactly one document; remove the second '---'")
-            return True
-        if isinstance(ev, yaml.AliasEvent):
-            return self.error(ev, f"aliases (*{ev.anchor}) are not allowed; write the value out in full")
-        if isinstance(ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if ev.anchor is not None:
-                return self.error(ev, f"anchors (&{ev.anchor}) are not allowed; write each value out in full")
-            if ev.tag is not None:
-                return self.error(ev, f"tags ({ev.tag}) are not allowed; remove it and quote the value if needed")
-        if isinstance(ev, yaml.ScalarEvent):
-            if ev.implicit[0] and ev.value in _NULLS:  # plain (unquoted) null
-                value: Any = None
-            else:
-                value = ev.value
+        t = type(ev)  # exact event classes: cheaper than a chain of isinstance on every event
+        if t is yaml.ScalarEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                return self.anchor_or_tag(ev)
+            plain = ev.implicit[0]
+            value: Any = None if plain and ev.value in _NULLS else ev.value  # plain (unquoted) null
             if not self.add(ev, value):
                 return False
-            if ev.implicit[0] and value is not None:
+            if plain and value is not None:
                 self.note_comment(ev)
             return True
-        if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        if t is yaml.MappingStartEvent or t is yaml.SequenceStartEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                return self.anchor_or_tag(ev)
             if len(self.stack) >= MAX_DEPTH:
                 return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep")
-            container: Any = [] if isinstance(ev, yaml.SequenceStartEvent) else {}
+            container: Any = {} if t is yaml.MappingStartEvent else []
             if not self.stack and not isinstance(container, dict):
                 return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list")
             cpath = self.place(ev, container)
@@ -215,10 +213,21 @@ class _Builder:
                 return False
             self.stack.append([container, cpath, None])
             return True
-        if isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+        if t is yaml.MappingEndEvent or t is yaml.SequenceEndEvent:
             self.stack.pop()
             return True
+        if t is yaml.AliasEvent:
+            return self.error(ev, f"aliases (*{ev.anchor}) are not allowed; write the value out in full")
+        if t is yaml.DocumentStartEvent:
+            self.docs += 1
+            if self.docs > 1:
+                return self.error(ev, "a record file holds exactly one document; remove the second '---'")
         return True
+
+    def anchor_or_tag(self, ev: Any) -> bool:
+        if ev.anchor is not None:
+            return self.error(ev, f"anchors (&{ev.anchor}) are not allowed; write each value out in full")
+        return self.error(ev, f"tags ({ev.tag}) are not allowed; remove it and quote the value if needed")
 
     def note_comment(self, ev: Any) -> None:
         """Remember a comment that directly follows a plain value on the same line."""
@@ -226,7 +235,7 @@ class _Builder:
         if end.line >= len(self.lines):
             return
         rest = self.lines[end.line][end.column:]
-        if re.match(r"\s+#", rest) and self.last_path is not None:
+        if "#" in rest and re.match(r"\s+#", rest) and self.last_path is not None:
             self.comments[self.last_path] = rest.strip()
 
     def place(self, ev: Any, value: Any) -> Path | None:
