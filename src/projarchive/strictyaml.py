@@ -130,6 +130,17 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
                 break
             if not builder.feed(event):
                 return None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow in a file, e.g. a control character
+        code = e.character if isinstance(e.character, int) else 0xFFFD
+        at = text.find(chr(code))
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+        col = at - (text.rfind("\n", 0, at) + 1) + 1 if at >= 0 else 0
+        problems.add(
+            path, line, col, "",
+            f"the invisible control character U+{code:04X} is not allowed in a record; delete it "
+            "(it often comes with text pasted from another program)",
+        )
+        return None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
