@@ -119,7 +119,8 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
         return None
     bad = _flow_depth_exceeded(text)
     if bad:
-        problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep")
+        problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep; "
+                     "close each '[' and '{' you open, or write the list one '- item' per line")
         return None
     builder = _Builder(path, problems, text.splitlines())
     parser = _Loader(text)
@@ -171,11 +172,24 @@ def _tab_column(text: str, line: int) -> int:
 
 
 def _hint(detail: str) -> str:
+    """What to do about one of libyaml's syntax errors, in words a maintainer can act on."""
     if "mapping values are not allowed" in detail:
         return ' (a value containing ": " must be put in quotes)'
     if "found character '\\t'" in detail:
         return " (use spaces, not tabs)"
-    return ""
+    if "expected ',' or ']'" in detail:
+        return " (a list in [brackets] is not closed: add the ']', or put a value containing ',' or ']' in quotes)"
+    if "expected ',' or '}'" in detail:
+        return " (keys in {braces} are not closed: add the '}', or put a value containing ',' or '}' in quotes)"
+    if "unexpected end of stream" in detail:
+        return " (a quote was opened and never closed: add the closing quote)"
+    if "cannot start any token" in detail:
+        return " (a value starting with @, ` or % must be put in quotes)"
+    if "could not find expected ':'" in detail:
+        return " (every line needs 'key: value'; a value that goes on over several lines must be indented)"
+    if "did not find expected key" in detail or "expected <block end>" in detail:
+        return " (check the indentation: keys of one level line up; a quoted value must be quoted whole)"
+    return " (check the quotes and the indentation on this line and the line before)"
 
 
 class _Builder:
@@ -215,10 +229,12 @@ class _Builder:
             if ev.anchor is not None or ev.tag is not None:
                 return self.anchor_or_tag(ev)
             if len(self.stack) >= MAX_DEPTH:
-                return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep")
+                return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep; "
+                                          "a record needs only a few levels: check the indentation")
             container: Any = {} if t is yaml.MappingStartEvent else []
             if not self.stack and not isinstance(container, dict):
-                return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list")
+                return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list; "
+                                  "remove the '- ' before the first key")
             cpath = self.place(ev, container)
             if cpath is None:
                 return False
@@ -290,7 +306,8 @@ class _Builder:
 
     def add(self, ev: Any, value: Any) -> bool:
         if not self.stack:
-            return self.error(ev, "the top level of a record must be keys and values (a mapping)")
+            return self.error(ev, "the top level of a record must be keys and values (a mapping); "
+                                  "start each line with a key, e.g. 'title: Take Ten People'")
         self.last_path = self.place(ev, value)
         return self.last_path is not None
 
