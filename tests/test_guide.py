@@ -146,8 +146,8 @@ def guide_page(sample):
 
 
 def test_the_built_guide_shows_every_key_and_every_message(guide_page):
-    tables = {h["id"]: h for h in guide_page.select("h3[id^=keys-]")}
-    assert set(tables) == {"keys-project", "keys-contact", "keys-resource"}
+    for kind in ("project", "contact", "resource"):
+        assert guide_page.select_one(f"h3#keys-{kind}") is not None, kind
     shown = {text(code) for code in guide_page.select("table th[scope=row] code")}
     for kind, rows in key_reference():
         for name, _ in rows:
