@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
 import pytest
 from conftest import REPO, text
@@ -63,9 +62,9 @@ def message_templates() -> set[str]:
                     elif (module, fn.name) in RETURNING:
                         values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
                         found.update(_template(v) for v in values if _is_text(v))
-                elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "err" for t in node.targets):
-                    if _is_text(node.value):
-                        found.add(_template(node.value))
+                elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "err" for t in node.targets) \
+                        and _is_text(node.value):
+                    found.add(_template(node.value))
     # '…' alone passes on a message made elsewhere (already collected there)
     return {re.sub("…+", "…", t) for t in found} - {"…"}
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from . import model
 from .dates import parse_date
@@ -161,6 +161,32 @@ class Date(Type):
                           {"type": "integer", "minimum": 1, "maximum": 9999}]}
 
 
+class Figure(Decimal):
+    """A number that remembers how it was written: ``1,200`` is shown as 1,200 and ``1.10`` as 1.10.
+
+    It compares and calculates as the :class:`~decimal.Decimal` it stands for.
+    """
+
+    __slots__ = ("_text",)
+
+    def __new__(cls, text: str) -> Self:
+        obj = super().__new__(cls, text.replace(",", ""))
+        obj._text = text
+        return obj
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return self._text if not spec else super().__format__(spec)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (Figure, (self._text,))
+
+
+_NUMBER_RE = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+
+
 @dataclass(frozen=True)
 class Number(Type):
     minimum: Decimal | None = None
@@ -169,9 +195,10 @@ class Number(Type):
 
     def convert(self, value: Any, ctx: Context, at: Path) -> Decimal:
         text = _need_text(value, "number").strip()
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text.replace(",", "")):
-            raise Invalid(f"'{text}' is not a number; write digits only, e.g. 20 or 1785.71")
-        number = Decimal(text.replace(",", ""))
+        if not _NUMBER_RE.fullmatch(text):
+            raise Invalid(f"'{text}' is not a number; write digits only, e.g. 20, 1,200 or 1785.71 "
+                          "(a point before decimals; a comma only between thousands)")
+        number = Figure(text)
         if self.minimum is not None and number < self.minimum:
             raise Invalid(f"{text} is below the smallest allowed value {self.minimum}")
         if self.maximum is not None and number > self.maximum:
@@ -179,7 +206,7 @@ class Number(Type):
         return number
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": ["number", "string"], "pattern": r"^-?[\d,]+(\.\d+)?$"}
+        schema: dict[str, Any] = {"type": ["number", "string"], "pattern": "^" + _NUMBER_RE.pattern + "$"}
         if self.minimum is not None:
             schema["minimum"] = float(self.minimum)
         if self.maximum is not None:
