@@ -12,6 +12,7 @@ the figure depends on the machine; README.md records it.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -160,13 +161,16 @@ def main(argv: list[str]) -> int:
         counts = generate(root, n)
         print(f"generated {n:,} records in {time.perf_counter() - t0:.1f} s: "
               + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, os.path.join(HERE, "validate.py"), root],
                               capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         print((proc.stdout + proc.stderr).strip().splitlines()[-1] if proc.stdout or proc.stderr else "(no output)")
-        print(f"scripts/validate.py: {elapsed:.2f} s for {n:,} records ({elapsed / n * 1000:.2f} ms per record), "
-              f"exit {proc.returncode}")
+        print(f"scripts/validate.py: {elapsed:.2f} s wall clock, {cpu:.2f} s CPU for {n:,} records "
+              f"({elapsed / n * 1000:.2f} ms per record), exit {proc.returncode}")
         return proc.returncode
 
 
