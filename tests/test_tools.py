@@ -185,6 +185,27 @@ def test_validate_reports_every_problem_and_exits_non_zero(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_the_installed_command_validates_the_current_folder(tmp_path):
+    """``projarchive-validate`` (what .pre-commit-hooks.yaml runs in other repositories) checks the folder it runs in."""
+    command = Path(sys.executable).parent / "projarchive-validate"
+    assert command.is_file(), "pip install -e . installs the projarchive-validate command"
+    (tmp_path / "contacts").mkdir()
+    (tmp_path / "contacts" / "bob.yml").write_text("kind: persn\nname: Bob\n", encoding="utf-8")
+    proc = subprocess.run([str(command)], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("contacts/bob.yml:1:7: error: kind: 'persn' is not allowed; use one of: person, "
+                                  "organisation; did you mean 'person'?\n"), proc.stderr
+    (tmp_path / "contacts" / "bob.yml").write_text("kind: person\nname: Bob\n", encoding="utf-8")
+    proc = subprocess.run([str(command)], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "OK: 0 projects, 1 contacts, 0 resources, 0 files, 0 news posts\n")
+
+
+def test_validate_refuses_a_folder_that_is_not_an_archive(tmp_path):
+    proc = run(str(REPO / "scripts" / "validate.py"), str(tmp_path))
+    assert proc.returncode == 2
+    assert "has no projects/, contacts/ or resources/ folder" in proc.stderr
+
+
 # --------------------------------------------------------------------------- new-project
 
 CONTACTS = {"contacts/acme.yml": "kind: organisation\nname: Acme\n"}
@@ -303,7 +324,9 @@ def test_pre_commit_hooks_run_validate():
         data = yaml.safe_load((REPO / name).read_text(encoding="utf-8"))
         hooks = data if isinstance(data, list) else [h for r in data["repos"] for h in r["hooks"]]
         [hook] = [h for h in hooks if h["id"] == "validate-archive-records"]
-        assert hook["entry"].endswith("scripts/validate.py")
+        # this repository runs its script; other repositories run the installed command
+        assert hook["entry"].endswith("scripts/validate.py" if name == ".pre-commit-config.yaml"
+                                      else "projarchive-validate")
         assert hook["pass_filenames"] is False
         for path in ("projects/x.yml", "contacts/x.yml", "resources/x/y.pdf", "docs/news/posts/p.md"):
             assert re.search(hook["files"], path), (name, path)
