@@ -184,6 +184,14 @@ def test_no_value_is_silently_altered(tmp_path, files, record, key, value):
     assert got == value
 
 
+def test_a_duplicate_key_does_not_hide_the_other_mistakes_in_its_file(tmp_path):
+    found = problems(write_archive(tmp_path, {P: "title: C# toolkit #2\nstart: 2024-02-30\nsummary: S.\n"
+                                                 "status: no\nsummary: again\n"}))
+    assert [p.split(": error: ")[0] for p in found] == [
+        "projects/x.yml:1:8", "projects/x.yml:2:8", "projects/x.yml:4:9", "projects/x.yml:5:1"]
+    assert "duplicate key 'summary' (first given on line 3)" in found[-1]
+
+
 def test_a_plain_null_inside_a_list_is_reported_not_dropped(tmp_path):
     """``themes: [a, null]`` must not silently lose an entry."""
     found = problems(write_archive(tmp_path, {P: HEAD + "themes: [a, null]\n"}))

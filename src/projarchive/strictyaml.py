@@ -293,14 +293,19 @@ class _Builder:
                     self.path, m.line, m.column, _dotted(kpath),
                     f"duplicate key '{value}' (first given on line {first.line}); keep one and delete the other",
                 )
-                return None
+                # read on, so the file's other mistakes are reported in the same run; the second
+                # value is read but kept nowhere (the report above already fails the build)
+                frame[2] = _Duplicate()
+                return (*cpath, frame[2])
             frame[2] = value
             self.key_marks[kpath] = m
             container[value] = _PENDING
             return kpath
         p = (*cpath, pending)
-        container[pending] = value
         frame[2] = None
+        if isinstance(pending, _Duplicate):
+            return p
+        container[pending] = value
         self.marks[p] = m
         return p
 
@@ -317,6 +322,10 @@ class _Builder:
 
 
 _PENDING = object()
+
+
+class _Duplicate:
+    """Stands in for the key of a duplicate's value, which is read but not kept."""
 
 
 def _dotted(path: Path) -> str:
