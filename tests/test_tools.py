@@ -179,8 +179,9 @@ def test_validate_reports_every_problem_and_exits_non_zero(tmp_path):
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
         "contacts/bob.yml:3:8: error: email: 'bob@' is not an email address (expected name@example.org)",
+        "projects/x.yml:2:8: error: start: '2024-02-30' is not a real date: February 2024 has 29 days",
         "projects/x.yml:4:1: error: title: duplicate key 'title' (first given on line 1); keep one and delete the other",
-        "2 errors in 2 files; fix them and run again.",
+        "3 errors in 2 files; fix them and run again.",
     ]
     assert "Traceback" not in proc.stderr
 
