@@ -358,3 +358,29 @@ def test_nasty_values_survive_a_real_build(tmp_path):
         for script in soup.find_all("script"):
             assert "alert(" not in script.get_text() and "n()" not in script.get_text(), page
     shutil.rmtree(archive.root / "site")
+
+
+# --------------------------------------------------------------------------- the loader alone
+
+_VALUES = st.recursive(
+    st.none() | st.text(_PRINTABLE | st.just("\n"), max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(_PRINTABLE, max_size=15), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.dictionaries(st.text(_PRINTABLE, max_size=15), _VALUES, max_size=6),
+       allow_unicode=st.booleans(), style=st.sampled_from([None, '"', "'"]), flow=st.sampled_from([None, True, False]))
+def test_the_loader_reads_back_exactly_what_a_yaml_emitter_wrote(data, allow_unicode, style, flow):
+    """Any nesting of text, lists and mappings, however the emitter quotes, folds or nests it,
+    comes back unchanged: every value a string (or None for null), nothing typed, nothing lost."""
+    if style and "None" in repr(data):  # a forced style writes null as `!!null "null"`, a tag we refuse
+        style = None
+    text = yaml.safe_dump(data, allow_unicode=allow_unicode, default_style=style, default_flow_style=flow)
+    problems = Problems()
+    doc = strictyaml.parse(text, "x.yml", problems)
+    if not data:  # "{}": a document with no keys is not a record (reported as empty or not a mapping)
+        return
+    assert doc is not None and not problems, (problems.report(), text)
+    assert doc.data == data, text
