@@ -97,7 +97,10 @@ class Text(Type):
         return text.strip() if not self.markdown else text.rstrip() + "\n"
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1}
+        schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}  # not blank, as convert says
+        if not self.multiline:
+            schema["pattern"] = r"^[^\n]*\S[^\n]*$"  # and on one line
+        return schema
 
 
 @dataclass(frozen=True)
