@@ -20,7 +20,7 @@ from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
 from .model import Contact, Project, Resource
 from .privacy import details_withheld
-from .render import relative_url, render
+from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
 RESOURCE_KINDS = {
@@ -32,7 +32,6 @@ RESOURCE_KINDS = {
     "other": "Other documents",
 }
 FILES_PREFIX = "files/"
-DEFAULT_ACCESSIBLE_FORMAT_EMAIL = "accessibility@example.org"
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,9 @@ def plural(word: str, count: int, plural_form: str | None = None) -> str:
     return word if count == 1 else (plural_form or word + "s")
 
 
+DEFAULT_ACCESSIBLE_FORMAT_EMAIL = "accessibility@example.org"
+
+
 def request_format_url(address: str, title: str) -> str:
     """A ``mailto:`` link asking ``address`` for ``title`` in an accessible format (subject names the document)."""
     from urllib.parse import quote
@@ -119,6 +122,8 @@ def make_environment(template_dirs: list[str]) -> Environment:
     env.filters["encode_email"] = encode_email  # see projarchive.privacy: no plain address in the HTML
     env.filters["spoken_email"] = spoken_email
     env.filters["request_format_url"] = request_format_url
+    # site-wide choices the templates show; the MkDocs hook replaces this with extra.archive's Settings
+    env.globals["archive"] = {"accessible_format_email": DEFAULT_ACCESSIBLE_FORMAT_EMAIL}
     return env
 
 
