@@ -21,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .privacy import encode_email, spoken_email
+from .privacy import EncodeEmails, encode_email, spoken_email
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
@@ -68,6 +68,7 @@ class _SafeMarkdown(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_Sanitise(md, self.shift), "projarchive_sanitise", 0)
+        md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", 5)  # no plain addresses (#5)
 
 
 def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:
