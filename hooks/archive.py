@@ -39,10 +39,12 @@ from projarchive.pages import (
     site_pages,
 )
 from projarchive.problems import ArchiveError
+from projarchive.public import finish_site, public_files
 from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import make_environment, render
 from projarchive.schema import FOLDERS, key_reference
 from projarchive.search import SearchIndexError, index_site
+from projarchive.seo import page_meta, record_lastmod
 
 log = logging.getLogger("mkdocs.hooks.archive")
 
@@ -92,6 +94,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         env=make_environment([templates]),
         root=root,
     )
+    _build.env.globals["archive"] = settings  # site-wide choices the templates show (extra.archive)
     _stage(config)
     for folder in ("projects", "contacts", "resources"):
         path = os.path.join(root, folder)
@@ -125,6 +128,8 @@ def _on_post_build_search(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # after every plugin has written its files
 def _on_post_build_done(config: MkDocsConfig) -> None:
+    if _command != "serve":  # `mkdocs serve` injects an inline live-reload script a CSP would block
+        finish_site(config.site_dir)  # issue #5: the CSP over the final HTML (projarchive.public)
     if _publish:
         _publish["ok"] = True
 
@@ -162,6 +167,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     resources = os.path.join(_build.root, "resources")
     for rel in _build.catalogue.facts:
         files.append(File.generated(config, file_dest(rel), abs_src_path=os.path.join(resources, *rel.split("/"))))
+    for dest, text in public_files(_build.catalogue, config.site_url or "", config.site_name).items():
+        files.append(File.generated(config, dest, content=text))  # issue #5: open data exports and feed
     return files
 
 
@@ -173,6 +180,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.meta["title"] = str(escape(spec.title))
         if spec.description:
             page.meta["description"] = str(escape(spec.description))
+        # issue #5: Open Graph, JSON-LD (archive-head.html) and the sitemap date from the record
+        page.meta["archive_seo"] = page_meta(_build.catalogue, spec.src, config.site_url or "", spec.title,
+                                             spec.description)
+        lastmod = record_lastmod(_build.catalogue, spec.src)
+        if lastmod is not None:
+            page.update_date = lastmod.isoformat()
     return markdown
 
 

@@ -63,12 +63,26 @@ def ask(value: str | None, prompt: str, required: bool = True) -> str | None:
     return answer or (None if not required else ask(None, prompt, required))
 
 
+def quote(text: str) -> str:
+    """``text`` as a YAML double-quoted value that reads back exactly.
+
+    JSON's escapes are YAML's too; characters YAML does not allow raw in a file (control
+    characters) or reads as line breaks (NEL, U+2028, U+2029) are written as ``\\uXXXX``.
+    """
+    out = json.dumps(text, ensure_ascii=False)
+    return "".join(c if _printable(c) else f"\\u{ord(c):04x}" for c in out)
+
+
+def _printable(c: str) -> bool:
+    return c == "\t" or " " <= c <= "~" or "\xa0" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd" or c >= "\U00010000"
+
+
 def render(record_id: str, title: str, start: str, end: str | None, summary: str) -> str:
     return TEMPLATE.format(
-        title=json.dumps(title, ensure_ascii=False),
+        title=quote(title),
         start=start,
         end_line=f"end: {end}" if end else "# end: YYYY-MM-DD         # leave out while the project is running",
-        summary=json.dumps(summary, ensure_ascii=False),
+        summary=quote(summary),
     )
 
 

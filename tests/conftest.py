@@ -42,7 +42,8 @@ class BuildResult:
         if url_path.endswith("/") or not url_path:
             path = path / "index.html"
         assert path.is_file(), f"{url_path} was not built; output:\n{self.output}"
-        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        # as a visitor's browser shows it: contact emails decoded by contact-email.js (issue #5)
+        return reveal_emails(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"))
 
     def article(self, url_path: str) -> BeautifulSoup:
         """Just the page's main content (Material's article), without header, nav or footer."""
@@ -288,3 +289,30 @@ def serve():
     yield start
     for s in servers:
         s.close()
+
+
+# --------------------------------------------------------------------------- contact emails (issue #5)
+
+
+def reveal_emails(soup):
+    """Do what docs/javascripts/contact-email.js does in the browser: every encoded contact email
+    (``span.archive-email[data-email]``) becomes ``<a href="mailto:…">address</a>``. Returns ``soup``."""
+    from projarchive.privacy import decode_email
+
+    for span in soup.select("span.archive-email[data-email]"):
+        address = decode_email(span["data-email"])
+        link = soup.new_tag("a", href=f"mailto:{address}", attrs={"class": "archive-email"})
+        link.string = address
+        span.replace_with(link)
+    return soup
+
+
+SITE_PATH = "archive/"  # the path of site_url in mkdocs.yml; 404.html links to its assets from there
+
+
+def host_at_site_path(site: Path, root: Path) -> Path:
+    """A folder (``root``) that holds ``site`` at /archive/, as the host in site_url would serve it;
+    serve ``root`` and visit ``<base>archive/…``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / SITE_PATH.rstrip("/")).symlink_to(site, target_is_directory=True)
+    return root

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import reveal_emails
 
 from projarchive.dates import PartialDate, build_date, date_range, parse_date
 from projarchive.files import check_relative_path, human_size
@@ -289,7 +290,7 @@ def test_markdown_drops_unsafe_link_targets(body):
     ],
 )
 def test_markdown_keeps_safe_links(body, href):
-    a = _parse(markdown_html(body)).find("a")
+    a = reveal_emails(_parse(markdown_html(body))).find("a")  # mailto: is encoded until the browser runs (#5)
     assert a is not None and a["href"] == href
     if href.startswith("http"):
         assert a.get("rel") == ["noopener"]

@@ -103,10 +103,6 @@ def test_a_bom_is_accepted():
 @pytest.mark.parametrize(
     ("text", "prefix", "fragment"),
     [
-        # duplicate keys name both lines
-        ("title: A\nstart: 2009\ntitle: B\n", "projects/x.yml:3:1:", "duplicate key 'title' (first given on line 1)"),
-        ("a:\n  b: 1\n  c: 2\n  b: 3\n", "projects/x.yml:4:3:", "duplicate key 'b' (first given on line 2)"),
-        ("a: {b: 1, b: 2}\n", "projects/x.yml:1:11:", "duplicate key 'b' (first given on line 1)"),
         # anchors, aliases, merge keys, tags
         ("a: &x 1\nb: *x\n", "projects/x.yml:1:4:", "anchors (&x) are not allowed"),
         ("a: *x\n", "projects/x.yml:1:4:", "aliases (*x) are not allowed"),
@@ -135,6 +131,26 @@ def test_rejected_with_position(text, prefix, fragment):
     error = only_error(text)
     assert error.startswith(prefix + " error: "), error
     assert fragment in error
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "fragment", "kept"),
+    [
+        ("title: A\nstart: 2009\ntitle: B\n", "projects/x.yml:3:1:", "duplicate key 'title' (first given on line 1)",
+         {"title": "A", "start": "2009"}),
+        ("a:\n  b: 1\n  c: 2\n  b: 3\n", "projects/x.yml:4:3:", "duplicate key 'b' (first given on line 2)",
+         {"a": {"b": "1", "c": "2"}}),
+        ("a: {b: 1, b: 2}\n", "projects/x.yml:1:11:", "duplicate key 'b' (first given on line 1)", {"a": {"b": "1"}}),
+        ("a: 1\na:\n  - {x: 1}\n  - [y]\nb: 2\n", "projects/x.yml:2:1:", "duplicate key 'a' (first given on line 1)",
+         {"a": "1", "b": "2"}),
+    ],
+)
+def test_a_duplicate_key_names_both_lines_and_reading_goes_on(text, prefix, fragment, kept):
+    """The second value is dropped from the data, but the error fails the build; reading on lets the
+    file's other mistakes be reported in the same run."""
+    doc, errors = read(text)
+    assert len(errors) == 1 and errors[0].startswith(prefix + " error: ") and fragment in errors[0], errors
+    assert doc is not None and doc.data == kept
 
 
 def test_non_utf8_bytes_report_the_byte_offset():

@@ -63,8 +63,7 @@
   }
 
   function show(open) {
-    panel.hidden = !open;
-    input.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.hidden = !open;  // (aria-expanded is not allowed on a searchbox; the live region speaks instead)
   }
 
   function render(results, total, query) {

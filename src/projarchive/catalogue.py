@@ -9,11 +9,14 @@ and measures every file. It reports *all* problems at once by raising
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import files as filefacts
@@ -171,6 +174,23 @@ def find_symlinks(root: str) -> list[str]:
     return found
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records load.
+
+    Loading makes millions of small, acyclic objects (values, positions) that stay alive;
+    the collector would walk the growing heap again and again for nothing. Over 10,000
+    records this halves the time. Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_catalogue(
     root: str,
     *,
@@ -181,6 +201,14 @@ def load_catalogue(
     read_pages: filefacts.PageReader | None = None,
 ) -> Catalogue:
     """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
+    with _gc_paused():
+        return _load_catalogue(root, build_date=build_date, docs_dir=docs_dir, news_dir=news_dir,
+                               facts_cache=facts_cache, read_pages=read_pages)
+
+
+def _load_catalogue(root: str, *, build_date: dt.date, docs_dir: str | None, news_dir: str,
+                    facts_cache: filefacts.FactsCache | None = None,
+                    read_pages: filefacts.PageReader | None = None) -> Catalogue:
     problems = Problems()
     for link in find_symlinks(root):
         problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")

@@ -21,7 +21,8 @@ from .dates import date_range
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
 from .model import Contact, Project, Resource
-from .render import relative_url, render
+from .privacy import details_withheld
+from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
 RESOURCE_KINDS = {
@@ -42,6 +43,11 @@ class Settings:
     banner: str = DEFAULT_BANNER
     recent: int = 5
     news_index: str = "news/index.md"
+    # privacy: a person's email and phone are not shown on projects that finished more than this
+    # many years before the build (their organisation's details are shown instead); 0 = always shown
+    personal_details_years: int = 0
+    # accessibility: where "Request an accessible format" on every document writes to
+    accessible_format_email: str = DEFAULT_ACCESSIBLE_FORMAT_EMAIL
     per_page: int = 50  # entries on one listing page; longer listings continue on /page/2/ …
 
 
@@ -138,7 +144,7 @@ def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
 
 def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
     finished = cat.is_finished(p)
-    contacts = cat.project_contacts(p.id)
+    contacts = [_contact_entry(cat, a, settings) for a in cat.project_contacts(p.id)]
     resources = [_resource_model(cat, cat.resources[r]) for r in p.resources]
     toc: list[tuple[str, str]] = []
     ids: set[str] = set()
@@ -186,6 +192,20 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
     return PageSpec(f"projects/{p.id}.md", p.title, "archive/project.html", context, p.path, tuple(toc), p.summary)
 
 
+def _withheld(cat: Catalogue, project: Project, contact: Contact, settings: Settings) -> bool:
+    """The privacy policy: a person's details on a project that finished long ago are not shown."""
+    return contact.kind == "person" and details_withheld(
+        project.end, cat.is_finished(project), cat.build_date, settings.personal_details_years)
+
+
+def _contact_entry(cat: Catalogue, a: Any, settings: Settings) -> dict[str, Any]:
+    """A contact as listed on a project, with email and phone removed when the policy withholds them."""
+    withheld = _withheld(cat, a.project, a.contact, settings)
+    return {"contact": a.contact, "role": a.role, "organisation": a.organisation,
+            "email": None if withheld else a.email, "phone": None if withheld else a.phone,
+            "withheld": withheld and bool(a.email or a.phone)}
+
+
 def _resource_model(cat: Catalogue, r: Resource) -> dict[str, Any]:
     return {"resource": r, "files": [{"title": t, "facts": f} for t, f in cat.resource_files(r)]}
 
@@ -200,16 +220,22 @@ def _resource_page(cat: Catalogue, r: Resource) -> PageSpec:
     return PageSpec(f"resources/{r.id}.md", r.title, "archive/resource.html", context, r.path, (), r.summary)
 
 
-def _contact_page(cat: Catalogue, c: Contact) -> PageSpec:
+def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
+    appearances = cat.appearances(c.id)
+    hidden = [_withheld(cat, a.project, c, settings) for a in appearances]
     context = {
         "contact": c,
         "organisation": cat.contacts.get(c.organisation) if c.organisation else None,
         "members": cat.members(c.id),
+        # a person's own (latest) details are withheld when every project they are on is past the policy
+        "withheld": bool(appearances) and all(hidden) and bool(c.email or c.phone),
         "appearances": [
-            {"card": _project_card(cat, a.project), "role": a.role, "email": a.email, "phone": a.phone,
+            {"card": _project_card(cat, a.project), "role": a.role,
+             "email": None if h else a.email, "phone": None if h else a.phone,
+             "withheld": h and bool(a.email or a.phone),
              "organisation": a.organisation,
              "as_organisation": a.as_organisation}
-            for a in cat.appearances(c.id)
+            for a, h in zip(appearances, hidden, strict=True)
         ],
         "news": cat.news_about("contact", c.id),
     }
@@ -362,7 +388,7 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     ))
     pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
     pages += [_resource_page(cat, r) for r in cat.resources.values()]
-    pages += [_contact_page(cat, c) for c in cat.contacts.values()]
+    pages += [_contact_page(cat, c, settings) for c in cat.contacts.values()]
     return pages
 
 

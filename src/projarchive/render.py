@@ -21,6 +21,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .privacy import EncodeEmails, encode_email, spoken_email
+
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
 
@@ -66,6 +68,7 @@ class _SafeMarkdown(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_Sanitise(md, self.shift), "projarchive_sanitise", 0)
+        md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", 5)  # no plain addresses (#5)
 
 
 def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:
@@ -99,6 +102,17 @@ def plural(word: str, count: int, plural_form: str | None = None) -> str:
     return word if count == 1 else (plural_form or word + "s")
 
 
+DEFAULT_ACCESSIBLE_FORMAT_EMAIL = "accessibility@example.org"
+
+
+def request_format_url(address: str, title: str) -> str:
+    """A ``mailto:`` link asking ``address`` for ``title`` in an accessible format (subject names the document)."""
+    from urllib.parse import quote
+
+    subject = quote(f"Accessible format request: {title}", safe="")
+    return f"mailto:{quote(address, safe='@')}?subject={subject}"
+
+
 def make_environment(template_dirs: list[str]) -> Environment:
     """Our Jinja environment: autoescaping on for every template, undefined names are errors."""
     env = Environment(
@@ -112,6 +126,11 @@ def make_environment(template_dirs: list[str]) -> Environment:
     env.filters["markdown"] = markdown_html
     env.filters["plural"] = plural
     env.filters["safe_url"] = lambda u: safe_url(u) or "#"
+    env.filters["encode_email"] = encode_email  # see projarchive.privacy: no plain address in the HTML
+    env.filters["spoken_email"] = spoken_email
+    env.filters["request_format_url"] = request_format_url
+    # site-wide choices the templates show; the MkDocs hook replaces this with extra.archive's Settings
+    env.globals["archive"] = {"accessible_format_email": DEFAULT_ACCESSIBLE_FORMAT_EMAIL}
     return env
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from . import model
 from .dates import parse_date
@@ -97,7 +97,10 @@ class Text(Type):
         return text.strip() if not self.markdown else text.rstrip() + "\n"
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1}
+        schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}  # not blank, as convert says
+        if not self.multiline:
+            schema["pattern"] = r"^[^\n]*\S[^\n]*$"  # and on one line
+        return schema
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,37 @@ class Date(Type):
             raise Invalid(str(e)) from None
 
     def json_schema(self) -> dict[str, Any]:
-        pattern = r"^\d{4}(-\d{2}(-\d{2})?)?$" if self.partial else r"^\d{4}-\d{2}-\d{2}$"
-        return {"type": "string", "pattern": pattern}
+        if not self.partial:
+            return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        # editors read YAML 1.2, where a bare year (`end: 2016`) is a number, not text
+        return {"anyOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                          {"type": "integer", "minimum": 1, "maximum": 9999}]}
+
+
+class Figure(Decimal):
+    """A number that remembers how it was written: ``1,200`` is shown as 1,200 and ``1.10`` as 1.10.
+
+    It compares and calculates as the :class:`~decimal.Decimal` it stands for.
+    """
+
+    __slots__ = ("_text",)
+
+    def __new__(cls, text: str) -> Self:
+        obj = super().__new__(cls, text.replace(",", ""))
+        obj._text = text
+        return obj
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return self._text if not spec else super().__format__(spec)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (Figure, (self._text,))
+
+
+_NUMBER_RE = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -166,9 +198,10 @@ class Number(Type):
 
     def convert(self, value: Any, ctx: Context, at: Path) -> Decimal:
         text = _need_text(value, "number").strip()
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text.replace(",", "")):
-            raise Invalid(f"'{text}' is not a number; write digits only, e.g. 20 or 1785.71")
-        number = Decimal(text.replace(",", ""))
+        if not _NUMBER_RE.fullmatch(text):
+            raise Invalid(f"'{text}' is not a number; write digits only, e.g. 20, 1,200 or 1785.71 "
+                          "(a point before decimals; a comma only between thousands)")
+        number = Figure(text)
         if self.minimum is not None and number < self.minimum:
             raise Invalid(f"{text} is below the smallest allowed value {self.minimum}")
         if self.maximum is not None and number > self.maximum:
@@ -176,7 +209,7 @@ class Number(Type):
         return number
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": ["number", "string"], "pattern": r"^-?[\d,]+(\.\d+)?$"}
+        schema: dict[str, Any] = {"type": ["number", "string"], "pattern": "^" + _NUMBER_RE.pattern + "$"}
         if self.minimum is not None:
             schema["minimum"] = float(self.minimum)
         if self.maximum is not None:
@@ -436,8 +469,8 @@ IMAGE = Obj((
 ), model.Image, title="image")
 
 LINK = Obj((
-    Field("title", TEXT, True, "Link text"),
-    Field("url", Url(), True, "Web address (https, http or mailto)"),
+    Field("title", TEXT, True, "Link text", "Cost and outreach pilot evaluation"),
+    Field("url", Url(), True, "Web address (https, http or mailto)", "https://www.gov.uk/government/publications/x"),
 ), model.Link, title="link")
 
 PROJECT = Obj((
@@ -462,38 +495,42 @@ PROJECT = Obj((
     Field("programme", Id("project"), False, "Id of the programme this project belongs to",
           "clmh-research-2015-17"),
     Field("organisations", ListOf(Obj((
-        Field("id", Id("contact"), True, "Id of an organisation contact"),
+        Field("id", Id("contact"), True, "Id of an organisation contact", "niace"),
         Field("role", TEXT, True, "Its role on this project", "Lead organisation"),
     ), model.OrganisationRole, title="organisation role")), False, "Partners, funders, evaluators with their role",
           "- {id: niace, role: Lead organisation}"),
     Field("sections", ListOf(Obj((
         Field("heading", TEXT, True, "Heading as on the original page", "What are we aiming to achieve?"),
         Field("body", MD, True, "Markdown text", "|\n  1. Establishing the baseline ..."),
-    ), model.Section, title="section")), False, "The page's sections, in order"),
+    ), model.Section, title="section")), False, "The page's sections, in order",
+          "- {heading: Who is it for?, body: People with experience of ...}"),
     Field("outputs", ListOf(Obj((
         Field("measure", TEXT, True, "What was counted", "Support workers trained"),
         Field("target", Number(), False, "The target", "20"),
         Field("achieved", Number(), False, "What was achieved", "33"),
         Field("note", PARA, False, "Context, or the result in words", "Exceeded."),
-    ), model.Output, _check_output, title="output")), False, "Measured outputs against targets"),
+    ), model.Output, _check_output, title="output")), False, "Measured outputs against targets",
+          "- {measure: Support workers trained, target: 20, achieved: 33}"),
     Field("timeline", ListOf(Obj((
         Field("date", Date(partial=True), True, "When", "2017-08"),
         Field("end", Date(partial=True), False, "End of a period", "2017-11"),
         Field("text", PARA, True, "What happened", "Ipsos MORI analyse the data"),
-    ), model.TimelineEntry, _check_timeline, title="timeline entry")), False, "Dated milestones"),
+    ), model.TimelineEntry, _check_timeline, title="timeline entry")), False, "Dated milestones",
+          "- {date: 2017-08, text: Ipsos MORI analyse the data}"),
     Field("sites", ListOf(Obj((
         Field("name", TEXT, True, "Name of the place or provider", "Q Training Ltd"),
         Field("town", TEXT, False, "Town", "Rackheath"),
         Field("lat", Number(Decimal(-90), Decimal(90)), True, "Latitude", "52.66"),
         Field("lon", Number(Decimal(-180), Decimal(180)), True, "Longitude", "1.37"),
-    ), model.Site, title="site")), False, "Places on a map"),
+    ), model.Site, title="site")), False, "Places on a map",
+          "- {name: Q Training Ltd, town: Rackheath, lat: 52.66, lon: 1.37}"),
     Field("contacts", ListOf(Obj((
-        Field("id", Id("contact"), True, "Id of a contact"),
-        Field("role", TEXT, False, "Role on this project, as it was then"),
+        Field("id", Id("contact"), True, "Id of a contact", "catina-barrett"),
+        Field("role", TEXT, False, "Role on this project, as it was then", "Regional Project Officer"),
         Field("organisation", Id("contact"), False, "Id of the organisation they were with then, if not their current one",
               "niace"),
-        Field("email", Email(), False, "Email as it was then"),
-        Field("phone", Phone(), False, "Phone as it was then, in quotes"),
+        Field("email", Email(), False, "Email as it was then", "catina.barrett@niace.org.uk"),
+        Field("phone", Phone(), False, "Phone as it was then, in quotes", '"0116 204 4200"'),
     ), model.ContactRole, title="contact")), False, "Who to contact, with details as they were for this project",
           "- {id: catina-barrett, role: Regional Project Officer}"),
     Field("resources", ListOf(Id("resource"), unique=True, allow_one=True), False,
@@ -511,21 +548,23 @@ CONTACT = Obj((
     Field("address", ListOf(TEXT, allow_one=True), False, "Organisation: postal address, one line per item",
           "[21 De Montfort Street, Leicester, LE1 7GE]"),
     Field("url", Url(), False, "Web site", "https://example.org"),
-    Field("note", PARA, False, "Anything else worth knowing"),
+    Field("note", PARA, False, "Anything else worth knowing", "Now retired; the project files are with NIACE."),
 ), model.Contact, _check_contact, title="contact")
 
 RESOURCE = Obj((
     Field("title", TEXT, True, "Title of the document or toolkit", "Take Ten People resource pack"),
     Field("kind", Choice(("toolkit", "report", "data", "infographic", "form", "other")), True,
           "toolkit | report | data | infographic | form | other", "toolkit"),
-    Field("summary", PARA, False, "What it is and who it is for"),
+    Field("summary", PARA, False, "What it is and who it is for", "A collection of resources for practitioners."),
     Field("published", Date(partial=True), False, "When it was published", "2010-03"),
     Field("licence", TEXT, False, "Licence, e.g. an SPDX id", "OGL-3.0"),
     Field("files", ListOf(Obj((
         Field("file", FilePath(), True, "Path relative to resources/", "take-ten-people/toolbox.pdf"),
         Field("title", TEXT, True, "What this file is", "Toolbox"),
-    ), model.ResourceFile, title="file")), False, "One or more files under resources/"),
-    Field("url", Url(), False, "For an external resource instead of files"),
+    ), model.ResourceFile, title="file")), False, "One or more files under resources/",
+          "- {file: take-ten-people/toolbox.pdf, title: Toolbox}"),
+    Field("url", Url(), False, "For an external resource instead of files",
+          "https://www.gov.uk/government/publications/x"),
 ), model.Resource, _check_resource, title="resource")
 
 KINDS: dict[str, Obj] = {"project": PROJECT, "contact": CONTACT, "resource": RESOURCE}

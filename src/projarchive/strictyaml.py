@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -38,10 +38,11 @@ MAX_FLOW_DEPTH = 32
 Path = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Mark:
-    line: int  # 1-based
-    column: int  # 1-based
+class Mark(NamedTuple):
+    """A position in a file; both 1-based. A named tuple: one is made for every value, so it must be cheap."""
+
+    line: int
+    column: int
 
 
 @dataclass
@@ -118,13 +119,29 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
         return None
     bad = _flow_depth_exceeded(text)
     if bad:
-        problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep")
+        problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep; "
+                     "close each '[' and '{' you open, or write the list one '- item' per line")
         return None
     builder = _Builder(path, problems, text.splitlines())
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        while True:  # libyaml's events, pulled one at a time (yaml.parse adds a generator and a check per event)
+            event = parser.get_event()
+            if event is None or type(event) is yaml.StreamEndEvent:
+                break
             if not builder.feed(event):
                 return None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow in a file, e.g. a control character
+        code = e.character if isinstance(e.character, int) else 0xFFFD
+        at = text.find(chr(code))
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+        col = at - (text.rfind("\n", 0, at) + 1) + 1 if at >= 0 else 0
+        problems.add(
+            path, line, col, "",
+            f"the invisible control character U+{code:04X} is not allowed in a record; delete it "
+            "(it often comes with text pasted from another program)",
+        )
+        return None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -139,6 +156,8 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
     except yaml.YAMLError as e:  # pragma: no cover - libyaml always marks its errors
         problems.add(path, 0, 0, "", f"this is not valid YAML: {e}")
         return None
+    finally:
+        parser.dispose()
     return builder.document()
 
 
@@ -153,11 +172,24 @@ def _tab_column(text: str, line: int) -> int:
 
 
 def _hint(detail: str) -> str:
+    """What to do about one of libyaml's syntax errors, in words a maintainer can act on."""
     if "mapping values are not allowed" in detail:
         return ' (a value containing ": " must be put in quotes)'
     if "found character '\\t'" in detail:
         return " (use spaces, not tabs)"
-    return ""
+    if "expected ',' or ']'" in detail:
+        return " (a list in [brackets] is not closed: add the ']', or put a value containing ',' or ']' in quotes)"
+    if "expected ',' or '}'" in detail:
+        return " (keys in {braces} are not closed: add the '}', or put a value containing ',' or '}' in quotes)"
+    if "unexpected end of stream" in detail:
+        return " (a quote was opened and never closed: add the closing quote)"
+    if "cannot start any token" in detail:
+        return " (a value starting with @, ` or % must be put in quotes)"
+    if "could not find expected ':'" in detail:
+        return " (every line needs 'key: value'; a value that goes on over several lines must be indented)"
+    if "did not find expected key" in detail or "expected <block end>" in detail:
+        return " (check the indentation: keys of one level line up; a quoted value must be quoted whole)"
+    return " (check the quotes and the indentation on this line and the line before)"
 
 
 class _Builder:
@@ -182,43 +214,47 @@ class _Builder:
         return False
 
     def feed(self, ev: Any) -> bool:
-        if isinstance(ev, yaml.DocumentStartEvent):
-            self.docs += 1
-            if self.docs > 1:
-                return self.error(ev, "a record file holds exactly one document; remove the second '---'")
-            return True
-        if isinstance(ev, yaml.AliasEvent):
-            return self.error(ev, f"aliases (*{ev.anchor}) are not allowed; write the value out in full")
-        if isinstance(ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if ev.anchor is not None:
-                return self.error(ev, f"anchors (&{ev.anchor}) are not allowed; write each value out in full")
-            if ev.tag is not None:
-                return self.error(ev, f"tags ({ev.tag}) are not allowed; remove it and quote the value if needed")
-        if isinstance(ev, yaml.ScalarEvent):
-            if ev.implicit[0] and ev.value in _NULLS:  # plain (unquoted) null
-                value: Any = None
-            else:
-                value = ev.value
+        t = type(ev)  # exact event classes: cheaper than a chain of isinstance on every event
+        if t is yaml.ScalarEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                return self.anchor_or_tag(ev)
+            plain = ev.implicit[0]
+            value: Any = None if plain and ev.value in _NULLS else ev.value  # plain (unquoted) null
             if not self.add(ev, value):
                 return False
-            if ev.implicit[0] and value is not None:
+            if plain and value is not None:
                 self.note_comment(ev)
             return True
-        if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+        if t is yaml.MappingStartEvent or t is yaml.SequenceStartEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                return self.anchor_or_tag(ev)
             if len(self.stack) >= MAX_DEPTH:
-                return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep")
-            container: Any = [] if isinstance(ev, yaml.SequenceStartEvent) else {}
+                return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep; "
+                                          "a record needs only a few levels: check the indentation")
+            container: Any = {} if t is yaml.MappingStartEvent else []
             if not self.stack and not isinstance(container, dict):
-                return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list")
+                return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list; "
+                                  "remove the '- ' before the first key")
             cpath = self.place(ev, container)
             if cpath is None:
                 return False
             self.stack.append([container, cpath, None])
             return True
-        if isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+        if t is yaml.MappingEndEvent or t is yaml.SequenceEndEvent:
             self.stack.pop()
             return True
+        if t is yaml.AliasEvent:
+            return self.error(ev, f"aliases (*{ev.anchor}) are not allowed; write the value out in full")
+        if t is yaml.DocumentStartEvent:
+            self.docs += 1
+            if self.docs > 1:
+                return self.error(ev, "a record file holds exactly one document; remove the second '---'")
         return True
+
+    def anchor_or_tag(self, ev: Any) -> bool:
+        if ev.anchor is not None:
+            return self.error(ev, f"anchors (&{ev.anchor}) are not allowed; write each value out in full")
+        return self.error(ev, f"tags ({ev.tag}) are not allowed; remove it and quote the value if needed")
 
     def note_comment(self, ev: Any) -> None:
         """Remember a comment that directly follows a plain value on the same line."""
@@ -226,7 +262,7 @@ class _Builder:
         if end.line >= len(self.lines):
             return
         rest = self.lines[end.line][end.column:]
-        if re.match(r"\s+#", rest) and self.last_path is not None:
+        if "#" in rest and re.match(r"\s+#", rest) and self.last_path is not None:
             self.comments[self.last_path] = rest.strip()
 
     def place(self, ev: Any, value: Any) -> Path | None:
@@ -257,20 +293,26 @@ class _Builder:
                     self.path, m.line, m.column, _dotted(kpath),
                     f"duplicate key '{value}' (first given on line {first.line}); keep one and delete the other",
                 )
-                return None
+                # read on, so the file's other mistakes are reported in the same run; the second
+                # value is read but kept nowhere (the report above already fails the build)
+                frame[2] = _Duplicate()
+                return (*cpath, frame[2])
             frame[2] = value
             self.key_marks[kpath] = m
             container[value] = _PENDING
             return kpath
         p = (*cpath, pending)
-        container[pending] = value
         frame[2] = None
+        if isinstance(pending, _Duplicate):
+            return p
+        container[pending] = value
         self.marks[p] = m
         return p
 
     def add(self, ev: Any, value: Any) -> bool:
         if not self.stack:
-            return self.error(ev, "the top level of a record must be keys and values (a mapping)")
+            return self.error(ev, "the top level of a record must be keys and values (a mapping); "
+                                  "start each line with a key, e.g. 'title: Take Ten People'")
         self.last_path = self.place(ev, value)
         return self.last_path is not None
 
@@ -280,6 +322,10 @@ class _Builder:
 
 
 _PENDING = object()
+
+
+class _Duplicate:
+    """Stands in for the key of a duplicate's value, which is read but not kept."""
 
 
 def _dotted(path: Path) -> str:

@@ -1,0 +1,148 @@
+"""Open data: every record as JSON and CSV (``api/projects.json``, ``api/projects.csv``, contacts,
+resources). Pure functions of the catalogue; see docs/open-data.md for the columns.
+
+Not exported: email addresses (of anyone) and people's phone numbers, which the site
+itself keeps from harvesters. CSV cells that a spreadsheet would run as a formula (starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from .catalogue import Catalogue
+from .dates import PartialDate
+from .seo import absolute
+
+EXPORTS = ("projects", "contacts", "resources")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _date(value: PartialDate | None) -> str | None:
+    return value.iso() if value is not None else None
+
+
+def project_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
+    out = []
+    for p in sorted(cat.projects.values(), key=lambda p: p.id):
+        out.append({
+            "id": p.id,
+            "url": absolute(site_url, f"projects/{p.id}/"),
+            "title": p.title,
+            "short_title": p.short_title,
+            "kind": p.kind,
+            "status": "finished" if cat.is_finished(p) else "active",
+            "start": _date(p.start),
+            "end": _date(p.end),
+            "dates_note": p.dates_note,
+            "summary": p.summary,
+            "image": ({"file": p.image.file, "alt": p.image.alt, "credit": p.image.credit} if p.image else None),
+            "themes": list(p.themes),
+            "regions": list(p.regions),
+            "programme": p.programme,
+            "organisations": [{"id": o.id, "role": o.role} for o in p.organisations],
+            "sections": [{"heading": s.heading, "body": s.body} for s in p.sections],
+            "outputs": [{"measure": o.measure, "target": _number(o.target), "achieved": _number(o.achieved),
+                         "note": o.note} for o in p.outputs],
+            "timeline": [{"date": _date(t.date), "end": _date(t.end), "text": t.text} for t in p.timeline],
+            "sites": [{"name": s.name, "town": s.town, "lat": _number(s.lat), "lon": _number(s.lon)} for s in p.sites],
+            "contacts": [{"id": c.id, "role": c.role, "organisation": c.organisation} for c in p.contacts],
+            "resources": list(p.resources),
+            "links": [{"title": link.title, "url": link.url} for link in p.links],
+        })
+    return out
+
+
+def contact_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
+    out = []
+    for c in sorted(cat.contacts.values(), key=lambda c: c.id):
+        out.append({
+            "id": c.id,
+            "url": absolute(site_url, f"contacts/{c.id}/"),
+            "kind": c.kind,
+            "name": c.name,
+            "organisation": c.organisation,
+            "role": c.role,
+            "phone": c.phone if c.kind == "organisation" else None,
+            "address": list(c.address),
+            "web_site": c.url,
+            "note": c.note,
+            "projects": sorted({a.project.id for a in cat.appearances(c.id)}),
+        })
+    return out
+
+
+def resource_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
+    out = []
+    for r in sorted(cat.resources.values(), key=lambda r: r.id):
+        out.append({
+            "id": r.id,
+            "url": absolute(site_url, f"resources/{r.id}/"),
+            "title": r.title,
+            "kind": r.kind,
+            "summary": r.summary,
+            "published": _date(r.published),
+            "licence": r.licence,
+            "external_url": r.url,
+            "files": [{"title": title, "file": f.path, "url": absolute(site_url, "files/" + quote(f.path, safe="/")),
+                       "format": f.format, "media_type": f.mime, "bytes": f.size, "pages": f.pages,
+                       "sha256": f.sha256} for title, f in cat.resource_files(r)],
+            "used_by": sorted(p.id for p in cat.used_by(r.id)),
+        })
+    return out
+
+
+def records(cat: Catalogue, site_url: str, kind: str) -> list[dict[str, Any]]:
+    return {"projects": project_records, "contacts": contact_records, "resources": resource_records}[kind](
+        cat, site_url)
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def safe_cell(value: Any) -> str:
+    """One CSV cell: lists joined with '; ', dicts as 'key: value' pairs; formula starts defused."""
+    if value is None:
+        text = ""
+    elif isinstance(value, list):
+        text = "; ".join(safe_cell(v) for v in value)
+        return text
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "", []))
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV (header from the first row's keys), every cell through :func:`safe_cell`."""
+    buffer = io.StringIO()
+    if not rows:
+        return ""
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row.values()])
+    return buffer.getvalue()
+
+
+def export_files(cat: Catalogue, site_url: str) -> dict[str, str]:
+    """Path under the site → text, for every export."""
+    out = {}
+    for kind in EXPORTS:
+        rows = records(cat, site_url, kind)
+        out[f"api/{kind}.json"] = to_json(rows)
+        out[f"api/{kind}.csv"] = to_csv(rows)
+    return out

@@ -1,0 +1,150 @@
+"""Accessibility, measured with axe-core (WCAG 2.0 A/AA, 2.1 AA, 2.2 AA) in Debian's Chromium.
+
+Every page type of the sample archive is checked at desktop and phone widths, in the
+light and the dark (slate) scheme; one browser context per width and scheme. axe-core
+comes bundled in the ``axe-playwright-python`` wheel (axe.min.js), so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import SITE_PATH, host_at_site_path
+
+pytestmark = pytest.mark.browser
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+
+# one page of every type the archive has (URL paths in the sample archive)
+PAGE_TYPES = {
+    "home": "",
+    "project (finished)": "projects/take-ten-people/",
+    "project (active)": "projects/career-learning-pilots/",
+    "programme": "projects/clmh-research-2015-17/",
+    "project listing": "projects/",
+    "browse (facets)": "browse/",
+    "programme listing": "programmes/",
+    "resource": "resources/take-ten-people-pack/",
+    "resource listing": "resources/",
+    "contact (person)": "contacts/catina-barrett/",
+    "contact (organisation)": "contacts/niace/",
+    "contact listing": "contacts/",
+    "theme listing": "themes/",
+    "theme": "themes/mental-health/",
+    "region listing": "regions/",
+    "region": "regions/east-of-england/",
+    "news index": "news/",
+    "news post": "news/2019/09/05/interim-evaluation-of-career-learning-pilots/",
+    "accessibility statement": "accessibility/",
+    "about": "about/",
+    "404": "404.html",
+}
+WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
+SCHEMES = {"light": 0, "dark": 1}
+PALETTES = [
+    {"index": 0, "color": {"media": "", "scheme": "default", "primary": "indigo", "accent": "indigo"}},
+    {"index": 1, "color": {"media": "", "scheme": "slate", "primary": "indigo", "accent": "indigo"}},
+]
+
+
+@pytest.fixture(scope="module")
+def site_root(sample, tmp_path_factory) -> Path:
+    """The sample site served at /archive/, as the host in site_url would serve it."""
+    assert sample.ok, sample.output
+    return host_at_site_path(sample.site, tmp_path_factory.mktemp("host"))
+
+
+def scheme_context(browser, width: str, scheme: str):
+    """A browser context at ``width`` whose stored Material palette is ``scheme``, as after using the toggle."""
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    palette = json.dumps(PALETTES[SCHEMES[scheme]])
+    # Material keeps the palette in localStorage under "<site path>.__palette"
+    context.add_init_script(f"localStorage.setItem('/{SITE_PATH}.__palette', {json.dumps(palette)});")
+    return context
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as readable lines (rule, impact, nodes)."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    lines = []
+    for v in results.response["violations"]:
+        for node in v["nodes"]:
+            lines.append(f"{v['id']} ({v['impact']}): {', '.join(map(str, node['target']))}: "
+                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
+    return lines
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width, scheme):
+    base = serve(site_root) + SITE_PATH
+    context = scheme_context(browser, width, scheme)
+    page = context.new_page()
+    found: list[str] = []
+    want = "slate" if scheme == "dark" else "default"
+    for name, url in PAGE_TYPES.items():
+        page.goto(base + url, wait_until="load")
+        assert page.get_attribute("body", "data-md-color-scheme") == want, f"{name}: scheme not applied"
+        found += [f"{name} ({url or '/'}): {line}" for line in axe_violations(page)]
+    context.close()
+    assert not found, f"{len(found)} axe violation(s) at {width} width, {scheme} scheme:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_results_have_no_axe_violations(site_root, browser, serve, width, scheme):
+    """The header search (Pagefind, issue #4), open with results for "Take Ten"."""
+    base = serve(site_root) + SITE_PATH
+    context = scheme_context(browser, width, scheme)
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    query = page.get_by_role("searchbox", name="Search the archive")  # in the header at every width
+    query.click()
+    query.press_sequentially("Take Ten")
+    page.locator('#archive-search-results[data-query="Take Ten"] .archive-search__link').first.wait_for()
+    found = axe_violations(page)
+    context.close()
+    assert not found, "axe violations on the search results:\n" + "\n".join(found)
+
+
+def test_record_tables_have_scoped_headers(sample):
+    """Every header cell of the archive's own tables says whether it heads a row or a column."""
+    from bs4 import BeautifulSoup
+
+    assert sample.ok, sample.output
+    checked = 0
+    for folder in ("projects", "resources", "contacts", "programmes", "themes", "regions"):
+        for page in sorted((sample.site / folder).rglob("index.html")):
+            art = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+            for table in art.select("table"):
+                assert table.select("th"), page
+                for th in table.select("th"):
+                    assert th.get("scope") in ("row", "col"), (page, th)
+                    checked += 1
+    assert checked > 100
+
+
+@pytest.mark.browser
+def test_download_links_say_format_and_size_to_screen_readers(site_root, browser, serve):
+    """The accessible name of each file link has its format and size; the accessible-format request
+    names its document, in text hidden only visually."""
+    import re
+
+    base = serve(site_root) + SITE_PATH
+    page = browser.new_page()
+    page.goto(base + "resources/take-ten-people-pack/")
+    files = page.locator("li.archive-file a[download]")
+    assert files.count() == 2
+    named = page.get_by_role("link", name=re.compile(r"^\w[\w ]* \(PDF, [\d.]+ (bytes|KB|MB), \d+ pages?\)$"))
+    assert named.count() == files.count()
+    request = page.get_by_role("link", name="Request an accessible format of “Take Ten People resource pack”",
+                               exact=True)
+    assert request.is_visible()
+    hidden = request.locator(".md-visually-hidden").bounding_box()
+    assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1  # read out, not shown
+    page.close()

@@ -1,0 +1,690 @@
+"""A public site fit for the public sector (issue #5): privacy, security, findability.
+
+Pure functions are tested directly; the rest on built sites (the session ``sample`` or small
+fixture archives), parsed with BeautifulSoup or driven in Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import SITE_PATH, host_at_site_path, make_pdf, text
+from test_a11y import PAGE_TYPES
+
+from projarchive import csp
+from projarchive.dates import PartialDate
+from projarchive.privacy import decode_email, details_withheld, encode_email, spoken_email
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --------------------------------------------------------------------------- privacy: emails
+
+
+def test_email_encoding_round_trips_and_reads_aloud():
+    for address in ("jane@example.org", "catina.barrett@niace.org.uk", "siân@example.cymru"):
+        encoded = encode_email(address)
+        assert "@" not in encoded and "." not in encoded.rstrip("=")
+        assert decode_email(encoded) == address
+    assert spoken_email("jane.doe@example.org") == "jane.doe at example dot org"
+    assert spoken_email("a@b.co.uk") == "a at b dot co dot uk"
+
+
+def test_no_email_address_is_written_into_the_html(sample):
+    """Harvesters grep pages for addresses: no address from a record is written as it is, neither in
+    contact details nor typed into Markdown text (a section body); the accessible-format address,
+    there to be used, is the one exception. (The maintainer guide shows a record as an example.)"""
+    assert sample.ok, sample.output
+    allowed = {"accessibility@example.org"}
+    encoded: set[str] = set()
+    found = {}
+    for page in html_files(sample.site):
+        if page.parent.name == "maintainers":
+            continue
+        html = page.read_text(encoding="utf-8")
+        for address in set(EMAIL_RE.findall(unquote(html))) - allowed:
+            found.setdefault(address, page.relative_to(sample.site).as_posix())
+        soup = BeautifulSoup(html, "html.parser")
+        encoded |= {decode_email(s["data-email"]) for s in soup.select("span.archive-email[data-email]")}
+    assert found == {}
+    assert "david.mortimer@qtraining.net" in encoded  # typed into a section body in the sample
+    assert len(encoded) >= 5
+    # the readable fallback is what the text says
+    soup = BeautifulSoup((sample.site / "contacts/catina-barrett/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    for span in soup.select("article span.archive-email[data-email]"):
+        assert text(span) == spoken_email(decode_email(span["data-email"]))
+
+
+def test_addresses_in_markdown_text_are_encoded_too():
+    from projarchive.render import markdown_html
+
+    html = str(markdown_html("Write to jane.doe@example.org or [Bob](mailto:bob@x.org?subject=hi); "
+                             "`code@x.org` stays code.\n\n- a@b.co.uk, c@d.io end"))
+    soup = BeautifulSoup(html, "html.parser")
+    assert [decode_email(s["data-email"]) for s in soup.select("span.archive-email")] == [
+        "jane.doe@example.org", "bob@x.org", "a@b.co.uk", "c@d.io"]
+    assert "mailto:" not in html and "jane.doe@" not in html
+    assert text(soup.p) == "Write to jane.doe at example dot org or bob at x dot org; code@x.org stays code."
+    assert text(soup.li) == "a at b dot co dot uk, c at d dot io end"
+
+
+@pytest.mark.browser
+def test_emails_become_mailto_links_named_by_the_address(sample, browser, serve):
+    base = serve(sample.site)
+    page = browser.new_page()
+    page.goto(base + "projects/take-ten-people/")
+    link = page.get_by_role("link", name="Catina.barrett@niace.org.uk", exact=True)
+    assert link.get_attribute("href") == "mailto:Catina.barrett@niace.org.uk"
+    assert page.locator("span.archive-email").count() == 0  # every one was turned into a link
+    page.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_emails_read_as_words(sample, browser, serve):
+    base = serve(sample.site)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "projects/take-ten-people/")
+    contacts = page.locator("ul.archive-contacts")
+    assert "Catina.barrett at niace dot org dot uk" in contacts.inner_text()
+    assert page.locator('a[href^="mailto:Catina"]').count() == 0
+    context.close()
+
+
+# --------------------------------------------------------------------------- privacy: old projects
+
+
+def test_details_withheld_policy():
+    built = __import__("datetime").date(2026, 1, 1)
+    ended = PartialDate(2020, 12, 31)
+    assert details_withheld(ended, True, built, 5)  # more than five years before the build
+    assert not details_withheld(PartialDate(2021, 1, 1), True, built, 5)  # exactly five years: kept
+    assert not details_withheld(PartialDate(2021), True, built, 5)  # a year: its last day counts
+    assert not details_withheld(ended, True, built, 0)  # 0: policy off
+    assert not details_withheld(ended, False, built, 5)  # an active project keeps its contacts
+    assert not details_withheld(None, True, built, 5)  # no end date: nothing to measure from
+
+
+POLICY_RECORDS = {
+    "contacts/org.yml": """
+        kind: organisation
+        name: Example Trust
+        email: info@example-trust.org
+        phone: "0100 000000"
+        address: [1 High Street, Town]
+        """,
+    "contacts/jane.yml": """
+        kind: person
+        name: Jane Doe
+        organisation: org
+        email: jane@example-trust.org
+        phone: "0700 111111"
+        """,
+    "projects/old.yml": """
+        title: An old project
+        start: 2010-01-01
+        end: 2012-03-31
+        summary: Finished long ago.
+        contacts:
+          - {id: jane, role: Officer, email: jane.old@example-trust.org, phone: "0700 222222"}
+        """,
+    "projects/recent.yml": """
+        title: A recent project
+        start: 2022-01-01
+        end: 2024-06-30
+        summary: Finished lately.
+        contacts:
+          - {id: jane, role: Lead}
+        """,
+}
+
+
+def test_personal_details_on_long_finished_projects_give_way_to_the_organisation(archive):
+    for rel, body in POLICY_RECORDS.items():
+        archive.write(rel, body)
+    config = archive.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "personal_details_years: 0", "personal_details_years: 5"), encoding="utf-8")
+    site = archive.build()
+    assert site.ok, site.output
+
+    old = site.article("projects/old/")  # ended 2012: more than five years before the 2026 build
+    [contact] = old.select("li.archive-contact")
+    shown = text(contact)
+    assert "0700 222222" not in shown and "jane.old@example-trust.org" not in shown
+    assert "Personal contact details are not shown" in shown
+    assert "Contact Example Trust instead" in shown
+    assert "info@example-trust.org" in shown and "0100 000000" in shown and "1 High Street" in shown
+
+    recent = site.article("projects/recent/")  # ended 2024: kept
+    [contact] = recent.select("li.archive-contact")
+    assert "jane@example-trust.org" in text(contact) and "0700 111111" in text(contact)
+    assert "not shown" not in text(contact)
+
+    # her own page: the old project's row withheld, the recent one's kept, her own details kept
+    jane = site.article("contacts/jane/")
+    rows = {text(r.th): text(r) for r in jane.select("tbody tr")}
+    assert "jane.old@example-trust.org" not in rows["An old project"]
+    assert "Not shown" in rows["An old project"]
+    assert "jane@example-trust.org" in text(jane.select_one("dl.archive-details"))
+
+    # with the policy off (the sample's setting) nothing is withheld
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "personal_details_years: 5", "personal_details_years: 0"), encoding="utf-8")
+    site = archive.build()
+    assert site.ok, site.output
+    assert "jane.old@example-trust.org" in text(site.article("projects/old/").select_one("li.archive-contact"))
+
+
+# --------------------------------------------------------------------------- accessible formats
+
+
+def test_every_document_offers_an_accessible_format_by_email(sample):
+    assert sample.ok, sample.output
+    checked = 0
+    for url in ("resources/", "resources/take-ten-people-pack/", "projects/take-ten-people/"):
+        soup = BeautifulSoup((sample.site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        for listing in soup.select("article ul.archive-files"):
+            request = listing.find_next_sibling("p", class_="archive-request-format")
+            assert request is not None, (url, listing)
+            link = request.a
+            parts = urlsplit(link["href"])
+            assert parts.scheme == "mailto" and parts.path == "accessibility@example.org"
+            subject = parse_qs(parts.query)["subject"][0]
+            title = text(link.select_one(".md-visually-hidden")).removeprefix("of “").removesuffix("”")
+            assert subject == f"Accessible format request: {title}"
+            assert text(link).startswith("Request an accessible format of")
+            checked += 1
+    assert checked >= 7
+
+
+def test_the_accessible_format_address_is_configurable(archive):
+    archive.write("resources/r.yml", """
+        title: A "quoted" report & more
+        kind: report
+        files:
+          - {file: r/report.pdf, title: Report}
+        """)
+    archive.write_bytes("resources/r/report.pdf", make_pdf(2))
+    config = archive.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "accessible_format_email: accessibility@example.org", "accessible_format_email: formats@council.example"),
+        encoding="utf-8")
+    site = archive.build()
+    assert site.ok, site.output
+    [link] = site.article("resources/r/").select("p.archive-request-format a")
+    parts = urlsplit(link["href"])
+    assert parts.path == "formats@council.example"
+    assert parse_qs(parts.query)["subject"] == ['Accessible format request: A "quoted" report & more']
+
+
+# --------------------------------------------------------------------------- CSP
+
+
+def test_csp_hashes_exactly_the_executable_inline_scripts():
+    page = (
+        "<!doctype html><html><head>\n<meta charset=\"utf-8\">\n<script>var a=1</script>"
+        "<script src=\"x.js\"></script><script type=\"application/json\">{\"b\":2}</script>"
+        "<script type='application/ld+json'>{}</script></head>"
+        "<body><SCRIPT type=\"text/javascript\">\n f()\n</SCRIPT></body></html>"
+    )
+    assert csp.inline_scripts(page) == ["var a=1", "\n f()\n"]
+    expected = "'sha256-" + base64.b64encode(hashlib.sha256(b"var a=1").digest()).decode() + "'"
+    assert csp.script_hash("var a=1") == expected
+    secured = csp.with_policy(page)
+    soup = BeautifulSoup(secured, "html.parser")
+    meta = soup.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert soup.head.find_all("meta")[:2] == [soup.head.meta, meta]  # right after charset, before scripts
+    policy = dict(d.strip().split(" ", 1) for d in meta["content"].split(";"))
+    assert policy["default-src"] == "'self'"
+    sources = policy["script-src"].split()
+    assert "'unsafe-inline'" not in sources and "'wasm-unsafe-eval'" in sources
+    assert expected in sources and csp.script_hash("\n f()\n") in sources and len(sources) == 4
+    assert csp.with_policy(secured) == secured  # idempotent: rebuilding never stacks policies
+    with pytest.raises(ValueError):
+        csp.with_policy("<p>no head</p>")
+
+
+def test_every_page_carries_its_policy_and_headers_has_them_all(sample):
+    assert sample.ok, sample.output
+    headers = (sample.site / "_headers").read_text(encoding="utf-8")
+    [line] = [ln for ln in headers.splitlines() if ln.strip().startswith("Content-Security-Policy:")]
+    site_sources = set(line.split("script-src", 1)[1].split(";", 1)[0].split())
+    assert "frame-ancestors 'none'" in line and "'unsafe-inline'" not in line.split("style-src")[0]
+    pages = html_files(sample.site)
+    assert len(pages) > 50
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        metas = soup.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert len(metas) == 1, page
+        first_script = html.find("<script")
+        assert first_script == -1 or html.find('http-equiv="Content-Security-Policy"') < first_script, page
+        sources = set(metas[0]["content"].split("script-src", 1)[1].split(";", 1)[0].split())
+        wanted = {csp.script_hash(s) for s in csp.inline_scripts(html)}
+        assert wanted and wanted <= sources and wanted <= site_sources, page
+        assert "'unsafe-inline'" not in sources
+
+
+# --------------------------------------------------------------------------- no third parties (static)
+
+
+def test_nothing_the_pages_load_comes_from_another_host(sample):
+    """Every page's scripts, styles, icons, images and frames are the site's own files, and its
+    style sheets import nothing from elsewhere; links go only to https, http or mailto."""
+    assert sample.ok, sample.output
+    loads = "script[src], link[href]:not([rel~=canonical]):not([rel~=alternate]), img[src], iframe[src], " \
+            "source[src], source[srcset], video[src], audio[src], embed[src], object[data]"
+    outside = []
+    for page in html_files(sample.site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        where = page.relative_to(sample.site).as_posix()
+        for el in soup.select(loads):
+            ref = el.get("src") or el.get("href") or el.get("srcset") or el.get("data")
+            if urlsplit(ref).scheme or ref.startswith("//"):
+                outside.append(f"{where}: <{el.name}> {ref}")
+        for a in soup.select("a[href]"):
+            scheme = urlsplit(a["href"]).scheme
+            assert scheme in ("", "http", "https", "mailto"), (where, a)
+    for css in sorted(sample.site.rglob("*.css")):
+        for ref in re.findall(r"(?:@import\s+|url\()\s*['\"]?(?:https?:)?//[^'\")\s]+", css.read_text(encoding="utf-8")):
+            outside.append(f"{css.relative_to(sample.site)}: {ref}")
+    assert outside == []
+
+
+# --------------------------------------------------------------------------- browser: crawl
+
+
+def watch(context, violations: list[str], outside: list[str]) -> None:
+    """Record CSP violations (event and console) and every request that leaves 127.0.0.1; block those."""
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if urlsplit(r.request.url).scheme in ("http", "https", "ws", "wss") and host != "127.0.0.1":
+            outside.append(r.request.url)
+            r.abort()
+        else:
+            r.continue_()
+
+    context.route("**/*", route)
+
+
+def console_watch(page, violations: list[str], where: str) -> None:
+    def on_console(msg):
+        if "Content Security Policy" in msg.text or "CSP violation" in msg.text:
+            violations.append(f"{where}: {msg.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: violations.append(f"{where}: page error {e}"))
+
+
+@pytest.mark.browser
+def test_crawl_no_csp_violation_and_no_request_leaves_the_host(sample, browser, serve, tmp_path):
+    """Every page type, with the search used and the palette switched, at the site's real path."""
+    assert sample.ok, sample.output
+    base = serve(host_at_site_path(sample.site, tmp_path / "host")) + SITE_PATH
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    violations: list[str] = []
+    outside: list[str] = []
+    watch(context, violations, outside)
+    for name, url in PAGE_TYPES.items():
+        page = context.new_page()
+        console_watch(page, violations, name)
+        page.goto(base + url, wait_until="networkidle")
+        if name == "home":
+            query = page.get_by_role("searchbox", name="Search the archive")  # Pagefind (issue #4)
+            query.click()
+            query.press_sequentially("Take Ten")
+            page.locator('#archive-search-results[data-query="Take Ten"] .archive-search__link').first.wait_for()
+            page.keyboard.press("Escape")
+            page.locator("label[for=__palette_1]").first.click()  # to the dark scheme and back
+            page.locator("label[for=__palette_0]").first.click()
+        page.wait_for_load_state("networkidle")
+        page.close()
+    context.close()
+    assert violations == []
+    assert outside == []
+
+
+@pytest.mark.browser
+def test_the_policy_blocks_an_inline_script_it_did_not_hash(sample, browser, serve, tmp_path):
+    """The crawl's watch really sees violations: a script added after the build is refused."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(sample.site, site)
+    page_file = site / "about/index.html"
+    page_file.write_text(page_file.read_text(encoding="utf-8").replace(
+        "</body>", '<script>document.title = "ran"</script></body>'), encoding="utf-8")
+    base = serve(site)
+    context = browser.new_context()
+    violations: list[str] = []
+    watch(context, violations, [])
+    page = context.new_page()
+    console_watch(page, violations, "about")
+    page.goto(base + "about/", wait_until="load")
+    assert page.title() != "ran"
+    assert violations and all("about" in v for v in violations)
+    context.close()
+
+
+# --------------------------------------------------------------------------- injection
+
+PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)")
+P = " ".join(PAYLOADS)
+Q = P.replace("\\", "\\\\").replace('"', '\\"')  # inside a double-quoted YAML string
+
+
+INJECTION_RECORDS = {
+    "contacts/evil-org.yml": f"""
+        kind: organisation
+        name: "Org {Q}"
+        address: ["{Q}", "Line 2 {Q}"]
+        note: "{Q}"
+        """,
+    "contacts/evil-person.yml": f"""
+        kind: person
+        name: "Person {Q}"
+        organisation: evil-org
+        role: "{Q}"
+        phone: "{Q}"
+        note: "{Q}"
+        """,
+    "projects/evil.yml": f"""
+        title: "Title {Q}"
+        short_title: "Short {Q}"
+        start: 2009-04-01
+        end: 2010-03-31
+        dates_note: "{Q}"
+        summary: "{Q}"
+        image:
+          file: evil/pic.png
+          alt: "{Q}"
+          credit: "{Q}"
+        themes: ["theme {Q}"]
+        regions: ["region {Q}"]
+        organisations:
+          - {{id: evil-org, role: "{Q}"}}
+        sections:
+          - heading: "Heading {Q}"
+            body: "{Q} [md](javascript:alert(1)) <a href='javascript:alert(1)'>raw</a>"
+        outputs:
+          - {{measure: "{Q}", target: 1, achieved: 2, note: "{Q}"}}
+        timeline:
+          - {{date: 2009-05, text: "{Q}"}}
+        sites:
+          - {{name: "{Q}", town: "{Q}", lat: 52.1, lon: 1.2}}
+        contacts:
+          - {{id: evil-person, role: "{Q}", phone: "{Q}"}}
+        resources: [evil-pack]
+        links:
+          - {{title: "{Q}", url: "https://example.org/?q=%3Cscript%3E"}}
+        """,
+    "resources/evil-pack.yml": f"""
+        title: "Pack {Q}"
+        kind: toolkit
+        summary: "{Q}"
+        licence: "{Q}"
+        files:
+          - {{file: evil/doc.pdf, title: "{Q}"}}
+        """,
+}
+
+
+def write_injection_archive(archive) -> None:
+    from conftest import make_png
+
+    for rel, body in INJECTION_RECORDS.items():
+        archive.write(rel, body)
+    archive.write_bytes("resources/evil/doc.pdf", make_pdf(1))
+    archive.write_bytes("resources/evil/pic.png", make_png())
+
+
+@pytest.mark.parametrize("record,key,line", [
+    ("projects/evil.yml", "links url", '  - {title: x, url: "javascript:alert(1)"}'),
+    ("contacts/evil-org.yml", "url", 'url: "javascript:alert(1)"'),
+    ("resources/evil-pack.yml", "url", 'url: "javascript:alert(1)"'),
+])
+def test_a_javascript_url_is_rejected_where_the_schema_takes_a_url(archive, record, key, line):
+    write_injection_archive(archive)
+    path = archive.root / record
+    body = path.read_text(encoding="utf-8")
+    if key == "links url":
+        body = body.replace('links:\n  - {title: "', 'links:\n' + line + '\n  - {title: "')
+    elif record.startswith("resources/"):
+        body = body.split("files:")[0] + line + "\n"  # a resource is files or a url
+    else:
+        body += line + "\n"
+    path.write_text(body, encoding="utf-8")
+    result = archive.build()
+    assert not result.ok
+    assert record in result.output and "javascript" in result.output
+
+
+@pytest.mark.browser
+def test_injected_markup_never_runs_in_the_browser(archive, browser, serve, tmp_path):
+    write_injection_archive(archive)
+    site = archive.build()
+    assert site.ok, site.output
+    base = serve(host_at_site_path(site.site, tmp_path / "host")) + SITE_PATH
+    context = browser.new_context()
+    dialogs: list[str] = []
+    violations: list[str] = []
+    outside: list[str] = []
+    watch(context, violations, outside)
+    pages = [p.relative_to(site.site).as_posix().removesuffix("index.html") for p in html_files(site.site)]
+    assert {"projects/evil/", "resources/evil-pack/", "contacts/evil-person/", "contacts/evil-org/"} <= set(pages)
+    for url in pages:
+        page = context.new_page()
+        page.on("dialog", lambda d, url=url: (dialogs.append(f"{url}: {d.message}"), d.dismiss()))
+        page.goto(base + url, wait_until="load")
+        injected = page.evaluate("""() => [
+            ...document.querySelectorAll('img[src="x"], img[onerror], [onerror]')].length
+            + [...document.querySelectorAll('script:not([src])')].filter(s =>  // JSON and JSON-LD never run
+                !/json/.test(s.type) && s.textContent.includes('alert(1)')).length
+            + [...document.querySelectorAll('a[href], [src], [action]')].filter(e =>
+                (e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action') || '')
+                .trim().toLowerCase().startsWith('javascript:')).length""")
+        assert injected == 0, url
+        page.close()
+    context.close()
+    assert dialogs == []
+    assert outside == []
+    # the payloads are shown as text
+    assert PAYLOADS[0] in text(site.article("projects/evil/").select_one("p.archive-summary"))
+
+
+# --------------------------------------------------------------------------- findable and reusable
+
+
+def sample_catalogue():
+    import datetime as dt
+
+    from conftest import REPO
+
+    from projarchive.catalogue import load_catalogue
+
+    return load_catalogue(str(REPO), build_date=dt.date(2026, 1, 1), docs_dir=str(REPO / "docs"))
+
+
+def json_ld_of(site: Path, url: str) -> dict:
+    import json
+
+    soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    [script] = soup.select('head script[type="application/ld+json"]')
+    return json.loads(script.string)
+
+
+def test_script_json_cannot_close_its_script_element():
+    import json
+
+    from projarchive.seo import script_json
+
+    data = {"name": "</script><script>alert(1)</script> & <!-- \u2028"}
+    out = script_json(data)
+    assert not re.search(r"[<>&\u2028]", out)
+    assert json.loads(out) == data
+
+
+def test_json_ld_describes_each_record(sample):
+    assert sample.ok, sample.output
+    cat = sample_catalogue()
+    site_url = "https://example.org/archive/"
+
+    p = cat.projects["take-ten-people"]
+    ld = json_ld_of(sample.site, "projects/take-ten-people/")
+    assert ld["@context"] == "https://schema.org" and ld["@type"] == "Project"
+    assert ld["name"] == p.title and ld["description"] == p.summary
+    assert ld["startDate"] == p.start.iso() == "2009-04-01" and ld["endDate"] == p.end.iso() == "2010-03-31"
+    assert ld["url"] == site_url + "projects/take-ten-people/"
+    named = {o["name"] for o in ld.get("member", []) + ld.get("funder", [])}
+    assert named == {cat.contacts[o.id].name for o in p.organisations}
+    funders = {o.id for o in p.organisations if "fund" in o.role.casefold()}
+    assert {o["name"] for o in ld.get("funder", [])} == {cat.contacts[i].name for i in funders}
+
+    r = cat.resources["take-ten-people-pack"]
+    ld = json_ld_of(sample.site, "resources/take-ten-people-pack/")
+    assert ld["@type"] == "CreativeWork" and ld["name"] == r.title
+    files = cat.resource_files(r)
+    assert len(ld["hasPart"]) == len(files) > 0
+    for part, (title, facts) in zip(ld["hasPart"], files, strict=True):
+        assert part["@type"] == "DigitalDocument" and part["name"] == title
+        assert part["encodingFormat"] == facts.mime and part["contentSize"] == f"{facts.size} B"
+        assert part["url"].startswith(site_url + "files/")
+        assert (sample.site / unquote(part["url"].removeprefix(site_url))).stat().st_size == facts.size
+
+    ld = json_ld_of(sample.site, "contacts/catina-barrett/")
+    person = cat.contacts["catina-barrett"]
+    assert ld["@type"] == "Person" and ld["name"] == person.name
+    assert ld["worksFor"]["name"] == cat.contacts[person.organisation].name
+    assert "email" not in ld and "telephone" not in ld  # never personal details in data made for harvesting
+    ld = json_ld_of(sample.site, "contacts/niace/")
+    assert ld["@type"] == "Organization" and ld["name"] == cat.contacts["niace"].name
+
+
+def test_pages_have_open_graph_twitter_and_canonical_tags(sample):
+    soup = BeautifulSoup((sample.site / "projects/take-ten-people/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    prop = {m["property"]: m["content"] for m in soup.select("head meta[property]")}
+    name = {m["name"]: m["content"] for m in soup.select("head meta[name]")}
+    title = sample_catalogue().projects["take-ten-people"].title
+    canonical = soup.select_one('head link[rel="canonical"]')["href"]
+    assert canonical == "https://example.org/archive/projects/take-ten-people/"
+    assert prop["og:title"] == title == name["twitter:title"]
+    assert prop["og:url"] == canonical and prop["og:type"] == "article"
+    assert prop["og:image"].startswith("https://example.org/archive/files/") and prop["og:image:alt"]
+    assert name["twitter:card"] == "summary_large_image"
+    feed = soup.select_one('head link[rel="alternate"][type="application/atom+xml"]')
+    assert feed["href"] == "../../feed.xml"
+    for url in ("", "about/", "404.html"):  # hand-written pages get them too
+        page = sample.site / (url if url.endswith(".html") else url + "index.html")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.select_one('head meta[property="og:title"]')["content"], url
+
+
+def test_sitemap_dates_come_from_the_records(sample):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring((sample.site / "sitemap.xml").read_bytes())
+    lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in root.findall("s:url", ns)}
+    base = "https://example.org/archive/"
+    assert lastmod[base + "projects/take-ten-people/"] == "2010-03-31"  # its end
+    assert lastmod[base + "projects/embedding-learning-in-everyday-activity/"] == "2011-12-31"  # "2011"
+    assert lastmod[base + "projects/career-learning-pilots/"] == "2026-01-01"  # active: the build date
+    assert lastmod[base + "resources/take-ten-people-pack/"] == "2010-03-31"
+    assert lastmod[base + "contacts/catina-barrett/"] == max(
+        lastmod[base + f"projects/{p}/"] for p in ("take-ten-people", "clmh-research-2015-17"))
+    assert max(lastmod.values()) <= "2026-01-01"
+
+
+def test_atom_feed_lists_every_project_and_resource(sample):
+    import xml.etree.ElementTree as ET
+
+    cat = sample_catalogue()
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring((sample.site / "feed.xml").read_bytes())
+    assert root.tag == f"{atom}feed"
+    entries = root.findall(f"{atom}entry")
+    by_url = {e.find(f"{atom}id").text: e for e in entries}
+    base = "https://example.org/archive/"
+    expected = {base + f"projects/{i}/": p.title for i, p in cat.projects.items()}
+    expected |= {base + f"resources/{i}/": r.title for i, r in cat.resources.items()}
+    assert {u: e.find(f"{atom}title").text for u, e in by_url.items()} == expected
+    assert by_url[base + "projects/take-ten-people/"].find(f"{atom}updated").text == "2010-03-31T00:00:00Z"
+    updated = [e.find(f"{atom}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    for e in entries:
+        assert e.find(f"{atom}link").get("href") == e.find(f"{atom}id").text
+        assert (sample.site / e.find(f"{atom}id").text.removeprefix(base) / "index.html").is_file()
+
+
+def test_exports_match_the_records(sample):
+    import csv
+    import io
+    import json
+
+    cat = sample_catalogue()
+    for kind, recs, title in (("projects", cat.projects, "title"), ("resources", cat.resources, "title"),
+                              ("contacts", cat.contacts, "name")):
+        rows = json.loads((sample.site / f"api/{kind}.json").read_text(encoding="utf-8"))
+        assert {r["id"]: r[title] for r in rows} == {i: getattr(rec, title) for i, rec in recs.items()}
+        table = list(csv.DictReader(io.StringIO((sample.site / f"api/{kind}.csv").read_text(encoding="utf-8"))))
+        assert [r["id"] for r in table] == [r["id"] for r in rows]
+        assert [r[title] for r in table] == [r[title] for r in rows]
+    projects = {r["id"]: r for r in json.loads((sample.site / "api/projects.json").read_text(encoding="utf-8"))}
+    ttp = projects["take-ten-people"]
+    p = cat.projects["take-ten-people"]
+    assert (ttp["start"], ttp["end"], ttp["status"]) == ("2009-04-01", "2010-03-31", "finished")
+    assert ttp["resources"] == list(p.resources) and ttp["themes"] == list(p.themes)
+    assert projects["career-learning-pilots"]["status"] == "active"
+    resources = {r["id"]: r for r in json.loads((sample.site / "api/resources.json").read_text(encoding="utf-8"))}
+    for f in resources["take-ten-people-pack"]["files"]:
+        assert f["bytes"] == (sample.site / "files" / f["file"]).stat().st_size
+    # no email field is exported, nor a person's phone (free text, like a section body, stays as written)
+    contacts = json.loads((sample.site / "api/contacts.json").read_text(encoding="utf-8"))
+    assert all("email" not in c for c in contacts) and all(not c["phone"] for c in contacts if c["kind"] == "person")
+    assert all(set(c) == {"id", "role", "organisation"} for p in projects.values() for c in p["contacts"])
+    assert "catina.barrett@" not in (sample.site / "api/contacts.csv").read_text(encoding="utf-8")
+
+
+def test_csv_cells_cannot_run_as_formulas(archive):
+    import csv
+    import io
+
+    from projarchive.exports import safe_cell
+
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("+44 1") == "'+44 1" and safe_cell("-x") == "'-x"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("\tx") == "'\tx" and safe_cell("a=b") == "a=b"
+    assert safe_cell(["=a", "b"]) == "'=a; b" and safe_cell(None) == ""
+    archive.write("projects/f.yml", """
+        title: "=HYPERLINK(\\"https://evil.example\\",\\"click\\")"
+        short_title: "@SUM(A1:A2)"
+        start: 2009-04-01
+        end: 2010-03-31
+        summary: "+cmd|' /C calc'!A0"
+        themes: ["-2+3"]
+        """)
+    site = archive.build()
+    assert site.ok, site.output
+    [row] = list(csv.DictReader(io.StringIO((site.site / "api/projects.csv").read_text(encoding="utf-8"))))
+    assert row["title"] == "'=HYPERLINK(\"https://evil.example\",\"click\")"
+    assert row["short_title"] == "'@SUM(A1:A2)" and row["summary"] == "'+cmd|' /C calc'!A0"
+    assert row["themes"] == "'-2+3"
+    for value in row.values():
+        assert not value.startswith(("=", "+", "-", "@")), value
