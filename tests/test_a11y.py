@@ -41,6 +41,9 @@ PAGE_TYPES = {
     "news post": "news/2019/09/05/interim-evaluation-of-career-learning-pilots/",
     "accessibility statement": "accessibility/",
     "about": "about/",
+    "maintainer guide": "maintainers/",
+    "open data": "open-data/",
+    "privacy": "privacy/",
     "404": "404.html",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}

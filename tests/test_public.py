@@ -589,7 +589,7 @@ def test_pages_have_open_graph_twitter_and_canonical_tags(sample):
     assert prop["og:url"] == canonical and prop["og:type"] == "article"
     assert prop["og:image"].startswith("https://example.org/archive/files/") and prop["og:image:alt"]
     assert name["twitter:card"] == "summary_large_image"
-    feed = soup.select_one('head link[rel="alternate"][type="application/atom+xml"]')
+    feed = soup.select_one('head link[rel~="alternate"][rel~="feed"][type="application/atom+xml"]')
     assert feed["href"] == "../../feed.xml"
     for url in ("", "about/", "404.html"):  # hand-written pages get them too
         page = sample.site / (url if url.endswith(".html") else url + "index.html")
@@ -688,3 +688,18 @@ def test_csv_cells_cannot_run_as_formulas(archive):
     assert row["themes"] == "'-2+3"
     for value in row.values():
         assert not value.startswith(("=", "+", "-", "@")), value
+
+
+@pytest.mark.browser
+def test_a_page_view_downloads_no_sitemap(sample, browser, serve):
+    """The feed link must not look like a language alternate to Material, which would fetch the
+    whole sitemap.xml on every page view (it grows with the archive)."""
+    assert sample.ok, sample.output
+    base = serve(sample.site)
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(base + "projects/take-ten-people/", wait_until="networkidle")
+    page.close()
+    assert any(u.endswith("/stylesheets/archive.css") for u in requested)  # the watch sees requests
+    assert not [u for u in requested if "sitemap" in u]

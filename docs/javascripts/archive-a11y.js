@@ -1,15 +1,38 @@
-/* Accessibility fixes to Material's own markup that its templates do not let us make:
-   the search dialog (role="dialog") has no accessible name, so name it after its field. */
+/* Keyboard users must be able to scroll a table that is wider than the screen
+ * (WCAG 2.1.1; axe: scrollable-region-focusable). Material wraps every Markdown
+ * table in .md-typeset__scrollwrap; a wrapper that actually scrolls becomes a
+ * focusable, named region. External file, so the Content Security Policy holds. */
 (function () {
   "use strict";
-  function name(root) {
-    Array.prototype.forEach.call(root.querySelectorAll('.md-search[role="dialog"]:not([aria-label])'), function (d) {
-      d.setAttribute("aria-label", "Search");
+
+  function label(wrap) {
+    var table = wrap.querySelector("table");
+    var caption = table && table.querySelector("caption");
+    var heading = wrap.previousElementSibling;
+    while (heading && !/^H[2-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+    var name = caption ? caption.textContent : heading ? heading.textContent.replace(/¶$/, "") : "Table";
+    return name.trim() + " (table, scrolls sideways)";
+  }
+
+  function mark() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label(wrap));
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
     });
   }
+
+  function later() { window.requestAnimationFrame(mark); }
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { name(document); });
+    window.document$.subscribe(later);  // Material: every page load, incl. instant navigation
   } else {
-    name(document);
+    document.addEventListener("DOMContentLoaded", later);
   }
+  window.addEventListener("resize", later);
 })();
