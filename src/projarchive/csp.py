@@ -82,10 +82,13 @@ def page_policy(html: str) -> str:
     return policy(script_hash(s) for s in inline_scripts(html))
 
 
-def with_policy(html: str) -> str:
-    """The page with its policy as the first element of <head> (after <meta charset>), replacing an old one."""
+def with_policy(html: str, hashes: Iterable[str] | None = None) -> str:
+    """The page with its policy as the first element of <head> (after <meta charset>), replacing an old one.
+
+    ``hashes``: the page's script hashes if already taken (:func:`page_hashes`), to read the page once."""
     html = _EXISTING.sub("", html)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{page_policy(html)}">'
+    allowed = policy(hashes) if hashes is not None else page_policy(html)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{allowed}">'
     head = _HEAD.search(html)
     if head is None:
         raise ValueError("the page has no <head>")
