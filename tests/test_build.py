@@ -644,6 +644,9 @@ def test_search_index_has_titles_headings_names_and_documents(site):
 
     ttp = fragments["projects/take-ten-people/"]
     assert ttp["meta"]["title"] == TTP_TITLE
+    # the finished banner is the same on every project: indexed, it would fill every result's excerpt
+    assert "left it here for reference" not in ttp["content"]
+    assert "Take Ten People" in ttp["content"]
     assert "What are we aiming to achieve?" in [a["text"] for a in ttp["anchors"]]
     assert fragments["contacts/catina-barrett/"]["meta"]["title"] == "Catina Barrett"
     pack = fragments["resources/take-ten-people-pack/"]["content"]
