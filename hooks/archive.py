@@ -180,6 +180,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.meta["title"] = str(escape(spec.title))
         if spec.description:
             page.meta["description"] = str(escape(spec.description))
+        if not spec.searchable:
+            page.meta["search"] = {"exclude": True}  # Material's convention; partials/content.html reads it
         # issue #5: Open Graph, JSON-LD (archive-head.html) and the sitemap date from the record
         page.meta["archive_seo"] = page_meta(_build.catalogue, spec.src, config.site_url or "", spec.title,
                                              spec.description)

@@ -138,6 +138,24 @@ def test_hand_written_pages_are_indexed_too(built):
     assert built.article("").select_one("[data-pagefind-body]") is not None
 
 
+def test_listing_pages_are_not_search_results(built):
+    """Listings repeat the records' summaries; the records themselves are the results."""
+    import gzip
+
+    listings = ("projects/", "themes/", "themes/community-learning/", "regions/south-west/", "programmes/",
+                "resources/", "contacts/", "browse/")
+    for url in listings:
+        assert built.article(url).select_one("[data-pagefind-body]") is None, url
+    for url in ("projects/lighthouse/", "resources/lighthouse-report/", "contacts/niace/"):
+        assert built.article(url).select_one("[data-pagefind-body]") is not None, url
+    indexed = set()
+    for path in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        indexed.add(json.loads(data[len(b"pagefind_dcd"):])["url"].strip("/") + "/")
+    assert {"projects/lighthouse/", "resources/lighthouse-report/", "contacts/niace/", "about/"} <= indexed
+    assert not indexed & {u.strip("/") + "/" for u in listings}, indexed
+
+
 def test_pagefind_output_is_byte_reproducible(tmp_path):
     """Two builds of the same input give byte-identical pagefind/ files (Pagefind itself writes
     filter files in hash-map order; search.canonicalise_filters sorts them)."""

@@ -79,6 +79,13 @@ class PageSpec:
     toc: tuple[tuple[str, str], ...] = ()  # (anchor id, heading) of the page's h2 headings
     description: str | None = None
 
+    @property
+    def searchable(self) -> bool:
+        """Whether the page is a search result. Record pages are; listings are not: they only
+        repeat the titles and summaries of records that are results themselves, and indexed,
+        they would crowd every result list (and grow the index several times over)."""
+        return self.record is not None
+
 
 def src_to_url(src: str, directory_urls: bool = True) -> str:
     """Where MkDocs publishes a Markdown source: ``projects/x.md`` → ``projects/x/``."""
