@@ -27,11 +27,10 @@ from mkdocs.structure.toc import get_toc
 
 from projarchive.catalogue import Catalogue, load_catalogue
 from projarchive.dates import build_date
-from projarchive.files import CACHE_FILE, FactsCache
+from projarchive.files import CACHE_FILE, FactsCache, file_dest
 from projarchive.pages import (
     PageSpec,
     Settings,
-    file_dest,
     home_context,
     news_context,
     render_page,

@@ -13,10 +13,10 @@ import io
 import json
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from .catalogue import Catalogue
 from .dates import PartialDate
+from .files import file_href
 from .seo import absolute
 
 EXPORTS = ("projects", "contacts", "resources")
@@ -95,7 +95,7 @@ def resource_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
             "published": _date(r.published),
             "licence": r.licence,
             "external_url": r.url,
-            "files": [{"title": title, "file": f.path, "url": absolute(site_url, "files/" + quote(f.path, safe="/")),
+            "files": [{"title": title, "file": f.path, "url": absolute(site_url, file_href(f.path)),
                        "format": f.format, "media_type": f.mime, "bytes": f.size, "pages": f.pages,
                        "sha256": f.sha256} for title, f in cat.resource_files(r)],
             "used_by": sorted(p.id for p in cat.used_by(r.id)),

@@ -13,6 +13,19 @@ import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
+
+FILES_PREFIX = "files/"  # documents under resources/ are published under /files/ in the site
+
+
+def file_dest(rel: str) -> str:
+    """Where a file under ``resources/`` is published in the site (a path, not a URL)."""
+    return FILES_PREFIX + rel
+
+
+def file_href(rel: str) -> str:
+    """The site-relative URL of a published file, percent-encoded so '#', '?' or '%' in a name survive."""
+    return FILES_PREFIX + quote(rel, safe="/")
 
 # extension -> (format name for people, MIME type)
 FORMATS: dict[str, tuple[str, str]] = {

@@ -12,7 +12,6 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment
 
@@ -20,6 +19,7 @@ from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
+from .files import file_href
 from .model import Contact, Project, Resource
 from .privacy import details_withheld
 from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
@@ -33,7 +33,6 @@ RESOURCE_KINDS = {
     "form": "Forms",
     "other": "Other documents",
 }
-FILES_PREFIX = "files/"
 
 
 @dataclass(frozen=True)
@@ -129,12 +128,7 @@ class Links:
 
     def file(self, path: str) -> str:
         """A download link; the path is percent-encoded so '#', '?' or '%' in a file name survive."""
-        return relative_url(FILES_PREFIX + quote(path, safe="/"), self.from_url)
-
-
-def file_dest(rel: str) -> str:
-    """Where a file under ``resources/`` is published in the site."""
-    return FILES_PREFIX + rel
+        return relative_url(file_href(path), self.from_url)
 
 
 # --------------------------------------------------------------------------- page models

@@ -18,12 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from urllib.parse import quote
 
 from .catalogue import Catalogue
+from .files import file_href
 from .model import Contact, Project, Resource
 
-FILES_PREFIX = "files/"
 _FUNDER_WORDS = ("fund", "commission", "sponsor")
 
 
@@ -136,7 +135,7 @@ def _resource_ld(cat: Catalogue, r: Resource, site_url: str) -> dict[str, Any]:
             "name": title,
             "encodingFormat": facts.mime,
             "contentSize": f"{facts.size} B",
-            "url": absolute(site_url, FILES_PREFIX + quote(facts.path, safe="/")),
+            "url": absolute(site_url, file_href(facts.path)),
         }
         if facts.pages:
             part["numberOfPages"] = facts.pages
@@ -200,7 +199,7 @@ def page_meta(cat: Catalogue, src: str, site_url: str, title: str, description: 
     image = None
     if rec and rec[0] == "projects" and rec[1] in cat.projects and cat.projects[rec[1]].image:
         pic = cat.projects[rec[1]].image
-        image = {"url": absolute(site_url, FILES_PREFIX + quote(pic.file, safe="/")), "alt": pic.alt}
+        image = {"url": absolute(site_url, file_href(pic.file)), "alt": pic.alt}
     return {
         "title": title,
         "description": description or "",
