@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+from tinypdf import tiny_pdf  # scripts/tinypdf.py, beside this script
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
@@ -77,32 +79,6 @@ def paragraph(rng: random.Random, vocab: list[str], words: int) -> str:
 
 def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a YAML double-quoted scalar
-
-
-def tiny_pdf(pages: int, label: str) -> bytes:
-    """A real PDF with text on each page (unique per document, so every file hashes differently)."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
-    kids = []
-    font = 3
-    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    for i in range(pages):
-        stream = f"BT /F1 18 Tf 72 720 Td ({label} page {i + 1}) Tj ET".encode()
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
-        content = len(objects)
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R "
-                       f"/Resources << /Font << /F1 {font} 0 R >> >> >>")
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>"
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
 
 
 def make_records(n: int, seed: int = 4) -> dict:

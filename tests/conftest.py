@@ -21,6 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+from tinypdf import tiny_pdf
+
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
 EPOCH = "1767225600"
@@ -113,23 +116,8 @@ def archive(tmp_path: Path) -> Archive:
 
 
 def make_pdf(pages: int, text: str = "Sample") -> bytes:
-    """A real PDF with ``pages`` pages (fpdf2 is a dev dependency; fall back to a minimal writer)."""
-    objects = []
-    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    objects.append("<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>")
-    for _ in range(pages):
-        objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    """A real PDF with ``pages`` pages, each with a line of ``text`` (scripts/tinypdf.py)."""
+    return tiny_pdf(pages, text)
 
 
 # --------------------------------------------------------------------------- added helpers
