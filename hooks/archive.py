@@ -8,7 +8,10 @@ results to MkDocs. No business rules live here.
 * ``on_files``    — add the generated pages and the downloadable files;
 * ``on_page_markdown`` / ``on_page_content`` — give generated pages their title,
   description, HTML (rendered by our autoescaping templates) and table of contents;
-* ``on_page_content`` on the home page — append the counts and recent projects.
+* ``on_page_content`` on the home page — append the counts and recent projects;
+* ``on_pre_build`` / ``on_post_page`` / ``on_post_build`` — each page, as written, gets its
+  Content Security Policy and goes to Pagefind (which indexes on the other core while
+  MkDocs renders); after the build, both finish over whatever else was written.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ import logging
 import os
 from dataclasses import dataclass
 
+from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -35,14 +40,15 @@ from projarchive.pages import (
     news_context,
     render_page,
     settings_from,
+    shared_nav_key,
     site_pages,
 )
 from projarchive.problems import ArchiveError
-from projarchive.public import finish_site, public_files
+from projarchive.public import PolicyWriter, public_files
 from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import make_environment, render
 from projarchive.schema import FOLDERS, key_reference
-from projarchive.search import SearchIndexError, index_site
+from projarchive.search import SearchIndexError, SiteIndexer
 from projarchive.seo import page_meta, record_lastmod
 
 log = logging.getLogger("mkdocs.hooks.archive")
@@ -57,11 +63,14 @@ class _Build:
     pages: dict[str, PageSpec]
     env: object
     root: str
+    nav_urls: frozenset[str] = frozenset()
 
 
 _build: _Build | None = None
 _command: str | None = None
 _publish: dict[str, object] = {}  # staging/site/ok for the current `mkdocs build`
+_indexer: SiteIndexer | None = None  # Pagefind, fed page by page during a build
+_policies: PolicyWriter | None = None  # the CSP, page by page (not under `mkdocs serve`)
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -115,11 +124,46 @@ def _stage(config: MkDocsConfig) -> None:
     config.site_dir = staging
 
 
+def _stop_indexer() -> None:
+    global _indexer
+    if _indexer is not None:
+        _indexer.close()
+        _indexer = None
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    global _indexer, _policies
+    _stop_indexer()
+    try:
+        _indexer = SiteIndexer(language="en")
+    except SearchIndexError as e:
+        raise PluginError(str(e)) from None
+    # `mkdocs serve` injects an inline live-reload script a CSP would block
+    _policies = PolicyWriter() if _command != "serve" else None
+
+
+@event_priority(-100)  # last: after every plugin has changed the page, just before MkDocs writes it
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    rel = page.file.dest_uri
+    if _policies is not None:
+        output = _policies.page(rel, output)  # issue #5: the page's CSP, from its inline scripts as written
+    if _indexer is not None:
+        try:
+            _indexer.add_page(rel, output)
+        except SearchIndexError as e:
+            raise PluginError(str(e)) from None
+    return output
+
+
 @event_priority(50)  # before other post-build steps, which may read or fingerprint pagefind/
 def _on_post_build_search(config: MkDocsConfig) -> None:
-    """Index the built site (the staging folder during `mkdocs build`) with Pagefind."""
+    """Finish the index (the staging folder during `mkdocs build`): pages not seen yet, then write it."""
+    global _indexer
+    indexer, _indexer = _indexer, None
+    if indexer is None:
+        return
     try:
-        report = index_site(config.site_dir)
+        report = indexer.finish(config.site_dir)
     except SearchIndexError as e:
         raise PluginError(str(e)) from None
     log.info("Pagefind indexed %d pages (%d words, %d filters).", report.pages, report.words, report.filters)
@@ -127,8 +171,10 @@ def _on_post_build_search(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # after every plugin has written its files
 def _on_post_build_done(config: MkDocsConfig) -> None:
-    if _command != "serve":  # `mkdocs serve` injects an inline live-reload script a CSP would block
-        finish_site(config.site_dir)  # issue #5: the CSP over the final HTML (projarchive.public)
+    global _policies
+    if _policies is not None:
+        _policies.finish(config.site_dir)  # the CSP for HTML not seen as a page (404.html), and _headers
+        _policies = None
     if _publish:
         _publish["ok"] = True
 
@@ -138,11 +184,13 @@ on_post_build = CombinedEvent(_on_post_build_search, _on_post_build_done)
 
 
 def on_build_error(error: Exception) -> None:
+    _stop_indexer()
     if _publish:
         _publish["ok"] = False
 
 
 def on_shutdown() -> None:
+    _stop_indexer()
     if not _publish:
         return
     if _publish["ok"]:
@@ -169,6 +217,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for dest, text in public_files(_build.catalogue, config.site_url or "", config.site_name).items():
         files.append(File.generated(config, dest, content=text))  # issue #5: open data exports and feed
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    assert _build is not None
+    _build.nav_urls = frozenset(p.url for p in nav.pages)
+    return nav
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    env.globals["archive_nav_cache"] = {}  # main.html: one rendering of the navigation per folder, per build
+    return env
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    assert _build is not None
+    if os.environ.get("PROJARCHIVE_NAV_CACHE") != "0":  # "0": render every page's navigation (tests compare)
+        context["archive_nav_key"] = shared_nav_key(page.url, _build.nav_urls)
+    return context
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

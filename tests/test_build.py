@@ -790,3 +790,31 @@ def test_a_failure_late_in_the_build_also_leaves_the_site(archive):
     again = archive.build()
     assert again.ok, again.output
     assert text(again.article("about/")) .endswith("Fixed “now”.")
+
+
+# --------------------------------------------------------------------------- shared navigation (issue #4)
+
+
+def test_pages_sharing_a_rendering_of_the_navigation_get_exactly_what_material_renders(built, tmp_path):
+    """Record pages reuse one rendering of the tabs and navigation per folder (main.html,
+    pages.shared_nav_key); built again with every page rendering its own, nothing differs."""
+    archive, site, _ = built
+    uncached = tmp_path / "uncached"
+    fresh = archive.build("-d", str(uncached), env={"PROJARCHIVE_NAV_CACHE": "0"})
+    assert fresh.ok, fresh.output
+
+    def chrome(path: Path) -> list[str]:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        parts = soup.select("nav.md-tabs, .md-sidebar--primary nav.md-nav--primary")
+        return [re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(p))) for p in parts]
+
+    pages = [p.relative_to(site.site) for p in all_pages(site.site)]
+    assert pages == [p.relative_to(uncached) for p in all_pages(uncached)]
+    folders = {p.parts[0] for p in pages if len(p.parts) == 3 and p.parts[0] in ("projects", "contacts", "resources")}
+    assert len(folders) == 3  # record pages in three folders at the same depth: links differ between them
+    for rel in pages:
+        if rel.name == "404.html":
+            continue
+        mine, material = chrome(site.site / rel), chrome(uncached / rel)
+        assert len(mine) == 2, rel
+        assert mine == material, rel

@@ -412,3 +412,16 @@ def test_publish_without_a_previous_site_and_discard(tmp_path):
     discard(str(other))
     discard(str(other))  # twice is fine
     assert not other.exists() and (tmp_path / "site" / "a.html").exists()
+
+
+def test_shared_nav_key_groups_pages_outside_the_navigation_by_folder():
+    from projarchive.pages import shared_nav_key
+
+    nav = frozenset({"", "projects/", "browse/", "about/"})
+    assert shared_nav_key("projects/a/", nav) == shared_nav_key("projects/b/", nav) == "projects/"
+    assert shared_nav_key("contacts/a/", nav) == "contacts/"
+    assert shared_nav_key("projects/page/2/", nav) == "projects/page/"
+    assert shared_nav_key("projects/a.html", nav) == "projects/"  # use_directory_urls: false
+    assert shared_nav_key("projects/", nav) is None  # in the navigation: it marks its own entry active
+    assert shared_nav_key("", nav) is None
+    assert shared_nav_key("projects/a/", nav | {"projects/a/sub/"}) is None  # an entry below the page

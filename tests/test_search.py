@@ -261,28 +261,59 @@ def test_search_requests_stay_on_the_site(built, browser, serve):
 
 
 def test_index_site_reports_pagefind_failures(tmp_path):
-    import subprocess
+    from projarchive.search import SearchIndexError, SiteIndexer, index_site
 
-    from projarchive.search import SearchIndexError, index_site
-
-    calls = []
-
-    def failing(argv):
-        calls.append(list(argv))
-        return subprocess.CompletedProcess(argv, 1, "", "Error: boom")
-
-    with pytest.raises(SearchIndexError, match="boom"):
-        index_site(str(tmp_path), executable="pagefind", run=failing)
-    assert calls[0][:3] == ["pagefind", "--site", str(tmp_path)]
-    assert "--force-language" in calls[0]
-
-    def nothing(argv):
-        return subprocess.CompletedProcess(argv, 0, "Indexed 0 pages\n", "")
-
-    with pytest.raises(SearchIndexError, match="data-pagefind-body"):
-        index_site(str(tmp_path), executable="pagefind", run=nothing)
     with pytest.raises(SearchIndexError, match="not a folder"):
-        index_site(str(tmp_path / "missing"), executable="pagefind", run=nothing)
+        index_site(str(tmp_path / "missing"))
+    with pytest.raises(SearchIndexError, match="could not start Pagefind"):
+        SiteIndexer(executable=str(tmp_path / "no-such-pagefind"))
+
+    broken = tmp_path / "broken-pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: boom' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    with pytest.raises(SearchIndexError, match="(?s)stopped.*boom"):
+        SiteIndexer(executable=str(broken))
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body><p>No page is marked for indexing.</p></body></html>")
+    (site / "other.html").write_text("<html><body><p>Nor is this one.</p></body></html>")
+    with pytest.raises(SearchIndexError, match="none of the 2 pages marks its content with data-pagefind-body"):
+        index_site(str(site))
+
+
+def test_pages_handed_over_are_indexed_as_given_and_the_rest_read_from_disk(tmp_path):
+    """The build hands Pagefind each page as rendered; files it did not hand over are read from the site."""
+    from projarchive.search import SiteIndexer, html_files, url_of_file
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text("<html><body>stale text on disk</body></html>")
+    (site / "b.html").write_text('<html><body><main data-pagefind-body><h1>Bee</h1>From disk</main></body></html>')
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "old.html").write_text("<html><body>an old bundle is not a page</body></html>")
+    assert sorted(html_files(str(site))) == ["a/index.html", "b.html"]
+    assert url_of_file("a/index.html") == "/a/" and url_of_file("index.html") == "/" and url_of_file("b.html") == "/b.html"
+
+    indexer = SiteIndexer()
+    indexer.add_page("a/index.html", '<html><body><main data-pagefind-body><h1>Ay</h1>Rendered</main></body></html>')
+    report = indexer.finish(str(site))
+    assert report.pages == 2 and report.words > 0
+    assert not indexer.running
+    assert not (site / "pagefind" / "old.html").exists()  # the bundle is written afresh
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own UI is not published
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+
+
+def test_a_stopped_indexer_leaves_no_process_behind():
+    from projarchive.search import SiteIndexer
+
+    indexer = SiteIndexer()
+    assert indexer.running
+    indexer.close()
+    indexer.close()
+    assert not indexer.running
 
 
 def test_cbor_round_trips_what_pagefind_writes():

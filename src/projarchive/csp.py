@@ -86,13 +86,15 @@ def with_policy(html: str, hashes: Iterable[str] | None = None) -> str:
     """The page with its policy as the first element of <head> (after <meta charset>), replacing an old one.
 
     ``hashes``: the page's script hashes if already taken (:func:`page_hashes`), to read the page once."""
-    html = _EXISTING.sub("", html)
-    allowed = policy(hashes) if hashes is not None else page_policy(html)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{allowed}">'
     head = _HEAD.search(html)
     if head is None:
         raise ValueError("the page has no <head>")
     at = head.end()
+    end = html.find("</head", at)  # an old policy is looked for in <head> only: pages are long, heads short
+    end = len(html) if end < 0 else end
+    html = html[:at] + _EXISTING.sub("", html[at:end]) + html[end:]
+    allowed = policy(hashes) if hashes is not None else page_policy(html)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{allowed}">'
     charset = _CHARSET.match(html, at)
     if charset:
         at = charset.end()

@@ -97,6 +97,18 @@ def src_to_url(src: str, directory_urls: bool = True) -> str:
     return stem + "/" if directory_urls else stem + ".html"
 
 
+def shared_nav_key(page_url: str, nav_urls: frozenset[str]) -> str | None:
+    """Which pages may share one rendering of the site navigation (and tabs), or None.
+
+    A page outside the navigation (``page_url`` not in ``nav_urls``) marks no entry active, and
+    its links to the entries are relative to its folder; so every such page in one folder gets
+    the same navigation, unless an entry lies below the page itself. The key is that folder.
+    ``projects/a/`` and ``projects/b/`` share ``projects/``; pages in the navigation get None."""
+    if page_url in nav_urls or not page_url or any(u.startswith(page_url) for u in nav_urls if u):
+        return None
+    return posixpath.dirname(page_url.rstrip("/")) + "/"
+
+
 class Links:
     """Relative links from one page to any record, listing or file. Used by the templates."""
 

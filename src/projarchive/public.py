@@ -1,8 +1,9 @@
 """The last step of a build (issue #5): make the written site public-sector ready.
 
-:func:`finish_site` runs once after every other writer (MkDocs, Material's plugins,
-Pagefind) and before the staged site is swapped in. It only reads and writes files
-under ``site_dir``; the rules live in the pure modules it calls:
+:class:`PolicyWriter` is handed each page as MkDocs writes it, then finishes once after
+every other writer (MkDocs, Material's plugins, Pagefind) and before the staged site is
+swapped in. It only reads and writes HTML text and files under ``site_dir``; the rules
+live in the pure modules it calls:
 
 * :mod:`projarchive.csp` — a Content Security Policy per page (meta tag) and ``_headers``.
 
@@ -18,23 +19,36 @@ from . import csp
 from .catalogue import Catalogue
 from .exports import export_files
 from .feed import FEED_PATH, atom_feed
+from .search import html_files
 
 
-def _html_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.is_file())
+class PolicyWriter:
+    """Content Security Policies for one build: :meth:`page` secures each page as it is written
+    (no page is read back), :meth:`finish` secures every other HTML file under the site (pages
+    written by other plugins, ``404.html``) and writes ``_headers`` with the union of all hashes.
+    Only the hashes are kept, not the pages: memory stays flat at 10,000 pages."""
 
+    def __init__(self) -> None:
+        self.hashes: set[str] = set()
+        self.done: set[str] = set()  # site-relative paths already secured
 
-def apply_csp(site: Path) -> None:
-    """Put each page's policy into it and write ``_headers`` with the union of all hashes."""
-    hashes: set[str] = set()  # only the hashes are kept, not the pages: memory stays flat at 10,000 pages
-    for path in _html_pages(site):
-        html = path.read_text(encoding="utf-8")
+    def page(self, rel_path: str, html: str) -> str:
         mine = csp.page_hashes(html)  # adding the meta tag adds no script, so one reading will do
-        secured = csp.with_policy(html, mine)
-        if secured != html:
-            path.write_text(secured, encoding="utf-8")
-        hashes |= mine
-    (site / "_headers").write_text(csp.headers_file(hashes=hashes), encoding="utf-8")
+        self.hashes |= mine
+        self.done.add(rel_path)
+        return csp.with_policy(html, mine)
+
+    def finish(self, site_dir: str) -> None:
+        site = Path(site_dir)
+        for rel in html_files(site_dir):
+            if rel in self.done:
+                continue
+            path = site / rel
+            html = path.read_text(encoding="utf-8")
+            secured = self.page(rel, html)
+            if secured != html:
+                path.write_text(secured, encoding="utf-8")
+        (site / "_headers").write_text(csp.headers_file(hashes=self.hashes), encoding="utf-8")
 
 
 def public_files(catalogue: Catalogue, site_url: str, site_name: str) -> dict[str, str]:
@@ -44,5 +58,5 @@ def public_files(catalogue: Catalogue, site_url: str, site_name: str) -> dict[st
 
 
 def finish_site(site_dir: str) -> None:
-    """After every writer: the CSP over the final HTML (it hashes the inline scripts as written)."""
-    apply_csp(Path(site_dir))
+    """The CSP over a finished site folder in one pass (the build uses :class:`PolicyWriter` page by page)."""
+    PolicyWriter().finish(site_dir)

@@ -1,24 +1,33 @@
-"""The site's search index: Pagefind run over the built site.
+"""The site's search index: Pagefind, fed each page as the build writes it.
 
-Pagefind (https://pagefind.app, PyPI ``pagefind[bin]``, which ships the binary)
-reads the built HTML, keeps only what is inside ``data-pagefind-body`` (our
-article content), and writes a sharded index to ``<site>/pagefind/``: a visitor
-downloads only the index chunks their words need, not the whole archive.
+Pagefind (https://pagefind.app, PyPI ``pagefind[bin]``, which ships the binary) keeps
+only what is inside ``data-pagefind-body`` (our article content) and writes a sharded
+index to ``<site>/pagefind/``: a visitor downloads only the index chunks their words
+need, not the whole archive.
 
-:func:`index_site` is pure apart from running the binary: it takes the site
-folder and returns what Pagefind reported, raising :class:`SearchIndexError`
-when Pagefind fails. The MkDocs hook calls it once, after the build.
+:class:`SiteIndexer` runs Pagefind as a service (``pagefind --service``: base64 JSON
+messages separated by commas on its stdin and stdout, the protocol of Pagefind's own
+Node and Python wrappers). The build hands it each page's HTML as soon as the page is
+rendered, so Pagefind parses pages on the second core while MkDocs renders the next ones,
+instead of reading the whole site back after the build. :meth:`SiteIndexer.finish` then
+adds any HTML file under the site that was not handed over (pages written by other
+plugins, ``404.html``) and writes the index. We talk the protocol ourselves because the
+``pagefind`` Python wrapper sleeps 0.1 s before reading each reply (400 s for 4,000 pages).
+
+Nothing here knows MkDocs; :func:`index_site` indexes a finished folder in one call.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
 import os
-import re
+import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import cbor
@@ -34,6 +43,9 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
 )
 
+# Markdown's permalink anchors (¶) are not words, nor part of a heading's title
+EXCLUDE_SELECTORS = ("a.headerlink",)
+
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site."""
@@ -44,10 +56,6 @@ class IndexReport:
     pages: int
     words: int
     filters: int
-    output: str
-
-
-Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
 
 
 def pagefind_executable() -> str:
@@ -59,44 +67,198 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(argv), capture_output=True, text=True, check=False)
+def html_files(site_dir: str) -> Iterator[str]:
+    """Every HTML file under ``site_dir`` (not the search bundle), as sorted site-relative POSIX paths."""
+    for folder, dirs, names in os.walk(site_dir):
+        if folder == site_dir and BUNDLE in dirs:
+            dirs.remove(BUNDLE)
+        dirs.sort()
+        rel = os.path.relpath(folder, site_dir).replace(os.sep, "/")
+        for name in sorted(names):
+            if name.endswith(".html"):
+                yield name if rel == "." else f"{rel}/{name}"
 
 
-def _count(pattern: str, text: str) -> int:
-    m = re.search(pattern, text)
-    return int(m.group(1)) if m else 0
+def url_of_file(rel_path: str) -> str:
+    """The URL Pagefind gives a file (as its CLI does): ``a/index.html`` is ``/a/``."""
+    if rel_path == "index.html" or rel_path.endswith("/index.html"):
+        rel_path = rel_path[: -len("index.html")]
+    return "/" + rel_path
 
 
-def index_site(site_dir: str, *, executable: str | None = None, run: Runner = _run,
-               language: str = "en") -> IndexReport:
-    """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
+class SiteIndexer:
+    """One Pagefind index, built page by page: :meth:`add_page` while the site is written,
+    :meth:`finish` once it is complete. ``language``: one index for the whole site (the archive
+    is written in English but holds Welsh and other titles; Pagefind must not split it by page
+    language). At most ``window`` pages wait in Pagefind at once, so memory stays bounded
+    when the build outruns it."""
 
-    ``--force-language`` keeps one index for the whole site (the archive is written in
-    English but holds Welsh and other titles; Pagefind must not split it by page language).
-    """
+    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 32) -> None:
+        argv = [executable or pagefind_executable(), "--service"]
+        try:
+            self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE)
+        except OSError as e:
+            raise SearchIndexError(f"could not start Pagefind ({argv[0]}): {e}") from None
+        self._window = window
+        self._lock = threading.Condition()
+        self._next_id = 0
+        self._waiting: dict[int, str] = {}  # message id -> what it was (for errors)
+        self._replies: dict[int, dict] = {}  # replies someone waits for (not page replies)
+        self._errors: list[str] = []
+        self._words = 0
+        self._pages = 0
+        self._marked = 0  # pages with data-pagefind-body: without any, Pagefind would index whole pages
+        self._stderr: list[bytes] = []
+        self._ended = False
+        self.added: set[str] = set()  # site-relative paths handed over by add_page
+        threading.Thread(target=self._read_replies, daemon=True).start()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+        config = {"force_language": language, "exclude_selectors": list(EXCLUDE_SELECTORS)}
+        self._index = int(self._call({"type": "NewIndex", "config": config}, "creating the index")["index_id"])
+
+    # ------------------------------------------------------------------ protocol
+
+    def _read_replies(self) -> None:
+        out = self._proc.stdout
+        assert out is not None
+        buffer = b""
+        while chunk := out.read1(1 << 16):
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                reply = json.loads(base64.b64decode(message))
+                self._settle(reply.get("message_id"), reply.get("payload") or {})
+        with self._lock:
+            self._ended = True
+            self._lock.notify_all()
+
+    def _read_stderr(self) -> None:
+        err = self._proc.stderr
+        assert err is not None
+        while chunk := err.read1(1 << 16):
+            self._stderr.append(chunk)
+
+    def _settle(self, message_id: int | None, payload: dict) -> None:
+        with self._lock:
+            what = self._waiting.pop(message_id, None) if message_id is not None else None
+            if payload.get("type") == "Error":
+                self._errors.append(f"{what or 'a message'}: {payload.get('message', '').strip()}")
+            elif payload.get("type") == "IndexedFile":
+                self._words += int(payload.get("page_word_count") or 0)
+            if message_id is not None:
+                self._replies[message_id] = payload
+            self._lock.notify_all()
+
+    def _send(self, payload: dict, what: str) -> int:
+        with self._lock:
+            self._lock.wait_for(lambda: len(self._waiting) < self._window or self._ended)
+            ended = self._ended
+            if not ended:
+                self._next_id += 1
+                message_id = self._next_id
+                self._waiting[message_id] = what
+        if ended:
+            self._fail(f"Pagefind stopped unexpectedly before {what}")
+        data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
+        try:
+            assert self._proc.stdin is not None
+            self._proc.stdin.write(data + b",")  # Pagefind reads up to the comma
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._fail("Pagefind stopped while reading " + what)
+        return message_id
+
+    def _call(self, payload: dict, what: str) -> dict:
+        message_id = self._send(payload, what)
+        with self._lock:
+            self._lock.wait_for(lambda: message_id in self._replies or self._ended)
+            reply = self._replies.pop(message_id, None)
+        if reply is None:
+            self._fail(f"Pagefind stopped while {what}")
+        if reply.get("type") == "Error":
+            self._fail(f"Pagefind failed {what}: {reply.get('message', '').strip()}")
+        return reply
+
+    def _check_alive(self) -> None:
+        if self._ended:
+            self._fail("Pagefind stopped unexpectedly")
+
+    def _fail(self, message: str) -> None:
+        self.close()
+        detail = b"".join(self._stderr).decode("utf-8", "replace").strip()
+        raise SearchIndexError(message + (f":\n{detail}" if detail else ""))
+
+    # ------------------------------------------------------------------ the build's side
+
+    def add_page(self, rel_path: str, html: str, url: str | None = None) -> None:
+        """Hand over one page as written at ``rel_path`` under the site (URL as Pagefind's CLI gives it)."""
+        self.added.add(rel_path)
+        self._pages += 1
+        self._marked += "data-pagefind-body" in html
+        self._send({"type": "AddFile", "index_id": self._index, "url": url or url_of_file(rel_path),
+                    "file_contents": html, "file_path": None}, rel_path)
+
+    def finish(self, site_dir: str) -> IndexReport:
+        """Add the site's HTML files not handed over yet, write ``site_dir/pagefind/``, stop Pagefind."""
+        if not os.path.isdir(site_dir):
+            self.close()
+            raise SearchIndexError(f"{site_dir} is not a folder; nothing to index")
+        try:
+            for rel in html_files(site_dir):
+                if rel not in self.added:
+                    with open(os.path.join(site_dir, *rel.split("/")), encoding="utf-8") as f:
+                        self.add_page(rel, f.read())
+            with self._lock:
+                self._lock.wait_for(lambda: not self._waiting or self._ended)
+            self._check_alive()
+            if not self._marked:
+                self._fail(f"none of the {self._pages} pages marks its content with data-pagefind-body; "
+                           "the templates (overrides/partials/content.html) must, or Pagefind would index "
+                           "every page whole (navigation, header and footer included)")
+            if self._errors:
+                self._fail("Pagefind could not index:\n  " + "\n  ".join(self._errors))
+            bundle = os.path.join(site_dir, BUNDLE)
+            shutil.rmtree(bundle, ignore_errors=True)
+            self._call({"type": "WriteFiles", "index_id": self._index, "output_path": os.path.abspath(bundle)},
+                       "writing the index")
+        finally:
+            self.close()
+        fragments = os.path.join(bundle, "fragment")
+        pages = len(os.listdir(fragments)) if os.path.isdir(fragments) else 0
+        if pages == 0:
+            raise SearchIndexError(f"Pagefind indexed none of the {self._pages} pages")
+        filters = canonicalise_filters(bundle)
+        for name in UNUSED_BUNDLE_FILES:
+            path = os.path.join(bundle, name)
+            if os.path.exists(path):
+                os.remove(path)
+        return IndexReport(pages, self._words, filters)
+
+    @property
+    def running(self) -> bool:
+        return self._proc.poll() is None
+
+    def close(self) -> None:
+        """Stop Pagefind (safe to call twice; a build that fails calls it to leave no process behind)."""
+        if self._proc.poll() is None:
+            try:
+                assert self._proc.stdin is not None
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+
+
+def index_site(site_dir: str, *, executable: str | None = None, language: str = "en") -> IndexReport:
+    """Index a finished site folder in one call (what ``pagefind --site`` does)."""
     if not os.path.isdir(site_dir):
         raise SearchIndexError(f"{site_dir} is not a folder; nothing to index")
-    argv = [executable or pagefind_executable(), "--site", site_dir, "--output-subdir", BUNDLE,
-            "--force-language", language,
-            # Markdown's permalink anchors (¶) are not words, nor part of a heading's title
-            "--exclude-selectors", "a.headerlink"]
-    proc = run(argv)
-    output = (proc.stdout or "") + (proc.stderr or "")
-    if proc.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed (exit {proc.returncode}):\n{output.strip()}")
-    pages = _count(r"Indexed (\d+) pages?", output)
-    if pages == 0:
-        raise SearchIndexError("Pagefind indexed no pages; is data-pagefind-body missing from the templates?\n"
-                               + output.strip())
-    bundle = os.path.join(site_dir, BUNDLE)
-    canonicalise_filters(bundle)
-    for name in UNUSED_BUNDLE_FILES:
-        path = os.path.join(bundle, name)
-        if os.path.exists(path):
-            os.remove(path)
-    return IndexReport(pages, _count(r"Indexed (\d+) words?", output), _count(r"Indexed (\d+) filters?", output),
-                       output)
+    return SiteIndexer(executable=executable, language=language).finish(site_dir)
 
 
 # --------------------------------------------------------------------------- reproducible output
@@ -121,7 +283,7 @@ def _write_pf(folder: str, prefix: str, suffix: str, value: object, digits: int)
     return name
 
 
-def canonicalise_filters(bundle: str) -> None:
+def canonicalise_filters(bundle: str) -> int:
     """Make Pagefind's filter files byte-reproducible.
 
     Pagefind 1.5.2 writes each filter's values, and the list of filters in its meta file,
@@ -129,11 +291,13 @@ def canonicalise_filters(bundle: str) -> None:
     and word indexes are stable, filter and meta files are not). The search does not depend
     on that order, so we sort both, re-encode, and rename the files by the hash of their
     new content, updating the references in the meta file and ``pagefind-entry.json``.
+    Returns the number of filters.
     """
     entry_path = os.path.join(bundle, "pagefind-entry.json")
     with open(entry_path, encoding="utf-8") as f:
         entry = json.load(f)
     filter_dir = os.path.join(bundle, "filter")
+    filters = 0
     for language in entry["languages"].values():
         old_meta = os.path.join(bundle, f"pagefind.{language['hash']}.pf_meta")
         meta = _read_pf(old_meta)
@@ -148,8 +312,10 @@ def canonicalise_filters(bundle: str) -> None:
             os.remove(old_file)
             renamed.append([name, _write_pf(filter_dir, prefix, ".pf_filter", filt, 7)])
         meta[3] = sorted(renamed)
+        filters = max(filters, len(renamed))
         os.remove(old_meta)
         prefix = language["hash"].rsplit("_", 1)[0]
         language["hash"] = _write_pf(bundle, "pagefind." + prefix, ".pf_meta", meta, 10)[len("pagefind."):]
     with open(entry_path, "w", encoding="utf-8") as f:
         f.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    return filters
