@@ -20,7 +20,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -48,7 +48,7 @@ from projarchive.public import PolicyWriter, public_files
 from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import make_environment, render
 from projarchive.schema import FOLDERS, key_reference
-from projarchive.search import SearchIndexError, SiteIndexer
+from projarchive.search import IndexedPart, SearchIndexError, SiteIndexer
 from projarchive.seo import page_meta, record_lastmod
 
 log = logging.getLogger("mkdocs.hooks.archive")
@@ -71,6 +71,8 @@ _command: str | None = None
 _publish: dict[str, object] = {}  # staging/site/ok for the current `mkdocs build`
 _indexer: SiteIndexer | None = None  # Pagefind, fed page by page during a build
 _policies: PolicyWriter | None = None  # the CSP, page by page (not under `mkdocs serve`)
+_indexed: dict[str, IndexedPart] = {}  # page (site path) -> what Pagefind was given, checked when written
+_indexed_template: Template | None = None  # overrides/partials/archive-indexed.html, in the theme's environment
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -132,8 +134,10 @@ def _stop_indexer() -> None:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    global _indexer, _policies
+    global _indexer, _policies, _indexed_template
     _stop_indexer()
+    _indexed.clear()
+    _indexed_template = config.theme.get_env().get_template("partials/archive-indexed.html")
     try:
         _indexer = SiteIndexer(language="en")
     except SearchIndexError as e:
@@ -142,16 +146,43 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _policies = PolicyWriter() if _command != "serve" else None
 
 
+@event_priority(-100)  # last: after every plugin has changed the content
+def _on_page_content_search(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Hand Pagefind the page's indexed part now, so it indexes while MkDocs goes on (projarchive.search)."""
+    if _indexer is None or _indexed_template is None:
+        return html
+    rel = page.file.dest_uri
+    part = _indexed_template.render(page=page, config=config, archive_content=html).strip()
+    _indexed[rel] = fingerprint = IndexedPart.of(part)
+    if fingerprint.marked:  # an unmarked page is not indexed once any page is marked
+        try:
+            _indexer.add_page(rel, IndexedPart.document(part))
+        except SearchIndexError as e:
+            raise PluginError(str(e)) from None
+    return html
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    env.globals["archive_nav_cache"] = {}  # main.html: one rendering of the navigation per folder, per build
+    if _indexer is not None:  # every page has been read: Pagefind writes while MkDocs writes the pages
+        try:
+            _indexer.write(config.site_dir)
+        except SearchIndexError as e:
+            raise PluginError(str(e)) from None
+    return env
+
+
 @event_priority(-100)  # last: after every plugin has changed the page, just before MkDocs writes it
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     rel = page.file.dest_uri
+    part = _indexed.pop(rel, None)
+    if part is not None and not part.written_in(output):
+        raise PluginError(
+            f"{rel}: the page as written is not what was indexed for search. Its template must include "
+            "partials/archive-indexed.html as partials/content.html does (or the page's meta must say "
+            "`search: {exclude: true}`), and no plugin may change page.content after on_page_content.")
     if _policies is not None:
         output = _policies.page(rel, output)  # issue #5: the page's CSP, from its inline scripts as written
-    if _indexer is not None:
-        try:
-            _indexer.add_page(rel, output)
-        except SearchIndexError as e:
-            raise PluginError(str(e)) from None
     return output
 
 
@@ -225,11 +256,6 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
-def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    env.globals["archive_nav_cache"] = {}  # main.html: one rendering of the navigation per folder, per build
-    return env
-
-
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     assert _build is not None
     if os.environ.get("PROJARCHIVE_NAV_CACHE") != "0":  # "0": render every page's navigation (tests compare)
@@ -239,6 +265,10 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _build is not None
+    if page.meta.get("template") == "blog.html":
+        # Material's blog index, archive and category pages list posts, as our listings list records:
+        # not search results (blog.html does not include partials/archive-indexed.html either)
+        page.meta["search"] = {"exclude": True}
     spec = _build.pages.get(page.file.src_uri)
     if spec is not None:
         # Material puts meta.title into <title> and the header without escaping.
@@ -256,7 +286,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+def _on_page_content_archive(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _build is not None
 
     def url_of(src: str) -> str:
@@ -281,3 +311,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
                             page.url, url_of)
         return html + extra
     return html
+
+
+on_page_content = CombinedEvent(_on_page_content_archive, _on_page_content_search)

@@ -154,6 +154,7 @@ def test_listing_pages_are_not_search_results(built):
         indexed.add(json.loads(data[len(b"pagefind_dcd"):])["url"].strip("/") + "/")
     assert {"projects/lighthouse/", "resources/lighthouse-report/", "contacts/niace/", "about/"} <= indexed
     assert not indexed & {u.strip("/") + "/" for u in listings}, indexed
+    assert "news/" not in indexed  # Material's blog index lists posts, as our listings list records
 
 
 def test_pagefind_output_is_byte_reproducible(tmp_path):
@@ -304,6 +305,58 @@ def test_pages_handed_over_are_indexed_as_given_and_the_rest_read_from_disk(tmp_
     assert not (site / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own UI is not published
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 2
+
+
+def test_a_marked_page_found_after_the_index_was_written_is_added_and_the_index_written_again(tmp_path):
+    from projarchive.search import IndexedPart, SiteIndexer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = SiteIndexer()
+    indexer.add_page("a/index.html", IndexedPart.document("<div data-pagefind-body><h1>Ay</h1>First</div>"))
+    indexer.write(str(site))
+    (site / "late.html").write_text("<html><body><div data-pagefind-body><h1>Late</h1>Another plugin's "
+                                    "page</div></body></html>")
+    (site / "404.html").write_text("<html><body>Not found (no indexed part: not read into the index)</body></html>")
+    with pytest.raises(Exception, match="after the index was written"):
+        indexer.add_page("b/index.html", "<html></html>")
+    report = indexer.finish(str(site))
+    assert report.pages == 2
+
+
+def test_the_indexed_part_must_be_what_the_page_shows():
+    from projarchive.search import IndexedPart
+
+    part = '<div data-pagefind-body>\n<h1>Title</h1>\n<p>Body</p>\n</div>'
+    fingerprint = IndexedPart.of(part)
+    page = f"<html><body><header>Site</header><article>{part}</article></body></html>"
+    assert fingerprint.marked and fingerprint.written_in(page)
+    assert not fingerprint.written_in(page.replace("Body", "Changed after indexing"))
+    assert not fingerprint.written_in("<html><body><p>A template without the part</p></body></html>")
+    unmarked = IndexedPart.of("<div>\n<h1>Listing</h1>\n</div>")
+    assert not unmarked.marked
+    assert unmarked.written_in("<html><body><div><h1>Listing</h1></div></body></html>")
+    assert not unmarked.written_in(page)  # indexed by its template although it was left out
+
+
+def test_a_template_that_leaves_out_the_indexed_part_fails_the_build_by_name(archive):
+    """Pagefind reads each page's indexed part before the page is written; a page whose own template
+    does not show that part would be found by words it does not contain, so the build stops."""
+    write_records(archive)
+    archive.write("overrides/bare.html", """
+        {% extends "main.html" %}
+        {% block content %}<div class="bare">{{ page.content }}</div>{% endblock %}
+        """)
+    archive.write("docs/bare.md", "---\ntemplate: bare.html\n---\n# A page with its own template\n\nWords.\n")
+    result = archive.build()
+    assert not result.ok
+    assert "bare/index.html: the page as written is not what was indexed for search" in result.output
+    assert "partials/archive-indexed.html" in result.output
+
+    archive.write("docs/bare.md", "---\ntemplate: bare.html\nsearch: {exclude: true}\n---\n# Not a result\n")
+    result = archive.build()
+    assert result.ok, result.output
+    assert result.html("bare/").select_one(".bare") is not None
 
 
 def test_a_stopped_indexer_leaves_no_process_behind():

@@ -1,4 +1,4 @@
-"""The site's search index: Pagefind, fed each page as the build writes it.
+"""The site's search index: Pagefind, fed each page while the build runs.
 
 Pagefind (https://pagefind.app, PyPI ``pagefind[bin]``, which ships the binary) keeps
 only what is inside ``data-pagefind-body`` (our article content) and writes a sharded
@@ -7,12 +7,19 @@ need, not the whole archive.
 
 :class:`SiteIndexer` runs Pagefind as a service (``pagefind --service``: base64 JSON
 messages separated by commas on its stdin and stdout, the protocol of Pagefind's own
-Node and Python wrappers). The build hands it each page's HTML as soon as the page is
-rendered, so Pagefind parses pages on the second core while MkDocs renders the next ones,
-instead of reading the whole site back after the build. :meth:`SiteIndexer.finish` then
-adds any HTML file under the site that was not handed over (pages written by other
-plugins, ``404.html``) and writes the index. We talk the protocol ourselves because the
-``pagefind`` Python wrapper sleeps 0.1 s before reading each reply (400 s for 4,000 pages).
+Node and Python wrappers), so indexing overlaps the build instead of following it:
+
+1. while MkDocs reads the pages, the build hands over each page's indexed part (the
+   ``data-pagefind-body`` element, all Pagefind reads of a page) and Pagefind parses it
+   on the second core (:meth:`SiteIndexer.add_page`);
+2. once every page is read, Pagefind writes the index (:meth:`SiteIndexer.write`) while
+   MkDocs renders and writes the pages;
+3. after the build, :meth:`SiteIndexer.finish` adds any marked HTML file nobody handed
+   over (another plugin's pages; the index is then written again) and waits.
+
+The build checks that each page as written contains exactly what was indexed. We talk the
+protocol ourselves because the ``pagefind`` Python wrapper sleeps 0.1 s before reading each
+reply (400 s for 4,000 pages).
 
 Nothing here knows MkDocs; :func:`index_site` indexes a finished folder in one call.
 """
@@ -86,6 +93,35 @@ def url_of_file(rel_path: str) -> str:
     return "/" + rel_path
 
 
+INDEXED_MARK = "<div data-pagefind-body>"  # how partials/archive-indexed.html opens the indexed part
+
+
+@dataclass(frozen=True)
+class IndexedPart:
+    """A fingerprint of what Pagefind was given for a page, to check the page as written against."""
+
+    marked: bool
+    length: int
+    digest: str
+
+    @classmethod
+    def of(cls, part: str) -> IndexedPart:
+        return cls(part.startswith(INDEXED_MARK), len(part), hashlib.sha256(part.encode("utf-8")).hexdigest())
+
+    @staticmethod
+    def document(part: str) -> str:
+        """The part as a document Pagefind accepts (it indexes nothing outside <html><body>)."""
+        return f"<!DOCTYPE html><html><head></head><body>{part}</body></html>"
+
+    def written_in(self, page_html: str) -> bool:
+        """Whether the written page holds exactly this part (or, unmarked, no indexed part at all)."""
+        if not self.marked:
+            return "data-pagefind-body" not in page_html
+        at = page_html.find(INDEXED_MARK)
+        found = page_html[at:at + self.length] if at >= 0 else ""
+        return hashlib.sha256(found.encode("utf-8")).hexdigest() == self.digest
+
+
 class SiteIndexer:
     """One Pagefind index, built page by page: :meth:`add_page` while the site is written,
     :meth:`finish` once it is complete. ``language``: one index for the whole site (the archive
@@ -93,7 +129,7 @@ class SiteIndexer:
     language). At most ``window`` pages wait in Pagefind at once, so memory stays bounded
     when the build outruns it."""
 
-    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 32) -> None:
+    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 128) -> None:
         argv = [executable or pagefind_executable(), "--service"]
         try:
             self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -112,6 +148,7 @@ class SiteIndexer:
         self._stderr: list[bytes] = []
         self._ended = False
         self.added: set[str] = set()  # site-relative paths handed over by add_page
+        self._write: tuple[str, int] | None = None  # (bundle folder, message id) once writing has started
         threading.Thread(target=self._read_replies, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
         config = {"force_language": language, "exclude_selectors": list(EXCLUDE_SELECTORS)}
@@ -146,7 +183,7 @@ class SiteIndexer:
                 self._errors.append(f"{what or 'a message'}: {payload.get('message', '').strip()}")
             elif payload.get("type") == "IndexedFile":
                 self._words += int(payload.get("page_word_count") or 0)
-            if message_id is not None:
+            if message_id is not None and payload.get("type") != "IndexedFile":  # page replies: counted above
                 self._replies[message_id] = payload
             self._lock.notify_all()
 
@@ -170,7 +207,9 @@ class SiteIndexer:
         return message_id
 
     def _call(self, payload: dict, what: str) -> dict:
-        message_id = self._send(payload, what)
+        return self._await(self._send(payload, what), what)
+
+    def _await(self, message_id: int, what: str) -> dict:
         with self._lock:
             self._lock.wait_for(lambda: message_id in self._replies or self._ended)
             reply = self._replies.pop(message_id, None)
@@ -192,36 +231,64 @@ class SiteIndexer:
     # ------------------------------------------------------------------ the build's side
 
     def add_page(self, rel_path: str, html: str, url: str | None = None) -> None:
-        """Hand over one page as written at ``rel_path`` under the site (URL as Pagefind's CLI gives it)."""
+        """Hand over the page published at ``rel_path`` under the site (URL as Pagefind's CLI gives it).
+
+        ``html`` is the whole page, or a document holding only what Pagefind reads of it (the
+        ``data-pagefind-body`` element, see :meth:`IndexedPart.document`): everything outside that
+        element is ignored once any page has one."""
+        if self._write is not None:
+            raise SearchIndexError(f"{rel_path} was handed to Pagefind after the index was written")
         self.added.add(rel_path)
         self._pages += 1
         self._marked += "data-pagefind-body" in html
         self._send({"type": "AddFile", "index_id": self._index, "url": url or url_of_file(rel_path),
                     "file_contents": html, "file_path": None}, rel_path)
 
+    def write(self, site_dir: str) -> None:
+        """Start writing ``site_dir/pagefind/`` once every page has been handed over; the build goes
+        on writing its pages meanwhile, and :meth:`finish` waits for it."""
+        with self._lock:  # Pagefind must have read every page before it writes
+            self._lock.wait_for(lambda: not self._waiting or self._ended)
+        self._check_alive()
+        if not self._marked:
+            self._fail(f"none of the {self._pages} pages marks its content with data-pagefind-body; "
+                       "the templates (overrides/partials/content.html) must, or Pagefind would index "
+                       "every page whole (navigation, header and footer included)")
+        if self._errors:
+            self._fail("Pagefind could not index:\n  " + "\n  ".join(self._errors))
+        bundle = os.path.abspath(os.path.join(site_dir, BUNDLE))
+        shutil.rmtree(bundle, ignore_errors=True)
+        self._write = (bundle, self._send({"type": "WriteFiles", "index_id": self._index, "output_path": bundle},
+                                          "writing the index"))
+
     def finish(self, site_dir: str) -> IndexReport:
-        """Add the site's HTML files not handed over yet, write ``site_dir/pagefind/``, stop Pagefind."""
+        """Index the site's HTML files that were not handed over but are marked for search (pages
+        other plugins wrote), make sure the index is written, stop Pagefind, tidy the bundle."""
         if not os.path.isdir(site_dir):
             self.close()
             raise SearchIndexError(f"{site_dir} is not a folder; nothing to index")
         try:
+            late = []
             for rel in html_files(site_dir):
                 if rel not in self.added:
                     with open(os.path.join(site_dir, *rel.split("/")), encoding="utf-8") as f:
-                        self.add_page(rel, f.read())
-            with self._lock:
-                self._lock.wait_for(lambda: not self._waiting or self._ended)
-            self._check_alive()
-            if not self._marked:
-                self._fail(f"none of the {self._pages} pages marks its content with data-pagefind-body; "
-                           "the templates (overrides/partials/content.html) must, or Pagefind would index "
-                           "every page whole (navigation, header and footer included)")
-            if self._errors:
-                self._fail("Pagefind could not index:\n  " + "\n  ".join(self._errors))
-            bundle = os.path.join(site_dir, BUNDLE)
-            shutil.rmtree(bundle, ignore_errors=True)
-            self._call({"type": "WriteFiles", "index_id": self._index, "output_path": os.path.abspath(bundle)},
-                       "writing the index")
+                        html = f.read()
+                    if "data-pagefind-body" in html or not self._marked:
+                        late.append((rel, html))
+            written = False
+            if self._write is not None:
+                self._await(self._write[1], "writing the index")
+                written = not late
+                if late:  # written too early: add these and write again
+                    self._write = None
+            for rel, html in late:
+                self.add_page(rel, html)
+            if self._write is None:
+                self.write(site_dir)
+            assert self._write is not None
+            bundle = self._write[0]
+            if not written:
+                self._await(self._write[1], "writing the index")
         finally:
             self.close()
         fragments = os.path.join(bundle, "fragment")
