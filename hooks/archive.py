@@ -46,7 +46,7 @@ from projarchive.pages import (
 from projarchive.problems import ArchiveError
 from projarchive.public import PolicyWriter, public_files
 from projarchive.publish import discard, publish, staging_dir
-from projarchive.render import make_environment, render
+from projarchive.render import SharedParts, make_environment, render
 from projarchive.schema import FOLDERS, key_reference
 from projarchive.search import IndexedPart, SearchIndexError, SiteIndexer
 from projarchive.seo import page_meta, record_lastmod
@@ -163,7 +163,7 @@ def _on_page_content_search(html: str, page: Page, config: MkDocsConfig, files: 
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    env.globals["archive_nav_cache"] = {}  # main.html: one rendering of the navigation per folder, per build
+    env.globals["archive_once"] = SharedParts()  # main.html: parts rendered once per folder, per build
     if _indexer is not None:  # every page has been read: Pagefind writes while MkDocs writes the pages
         try:
             _indexer.write(config.site_dir)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
 import markdown
@@ -136,3 +137,24 @@ def make_environment(template_dirs: list[str]) -> Environment:
 
 def render(env: Environment, template: str, context: dict[str, Any]) -> str:
     return env.get_template(template).render(**context)
+
+
+class SharedParts:
+    """Parts of a page template rendered once and reused by every page with the same key.
+
+    Templates call it as ``{% call archive_once(key, "part") %}…{% endcall %}``: with a key the
+    body is rendered the first time and that text is returned for every later page with the same
+    key; with no key (None or "") it is simply rendered. The caller chooses keys such that the
+    part's text cannot differ between pages that share one (see pages.shared_nav_key).
+    One instance per build."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, str], str] = {}
+
+    def __call__(self, key: str | None, part: str, caller: Callable[[], str]) -> str:
+        if not key:
+            return caller()
+        found = self._parts.get((key, part))
+        if found is None:
+            found = self._parts[(key, part)] = caller()
+        return found
