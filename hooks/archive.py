@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jinja2 import Environment, Template
 from markupsafe import escape
@@ -64,6 +64,7 @@ class _Build:
     env: object
     root: str
     nav_urls: frozenset[str] = frozenset()
+    urls: dict[str, str] = field(default_factory=dict)  # source path -> site URL, as MkDocs' files say
 
 
 _build: _Build | None = None
@@ -290,10 +291,13 @@ def _on_page_content_archive(html: str, page: Page, config: MkDocsConfig, files:
     assert _build is not None
 
     def url_of(src: str) -> str:
-        f = files.get_file_from_path(src)
-        if f is None:
-            raise PluginError(f"internal link to {src}, which the site does not have")
-        return f.url
+        url = _build.urls.get(src)
+        if url is None:
+            f = files.get_file_from_path(src)
+            if f is None:
+                raise PluginError(f"internal link to {src}, which the site does not have")
+            url = _build.urls[src] = f.url
+        return url
 
     spec = _build.pages.get(page.file.src_uri)
     if spec is not None:

@@ -387,3 +387,16 @@ def test_the_loader_reads_back_exactly_what_a_yaml_emitter_wrote(data, allow_uni
         return
     assert doc is not None and not problems, (problems.report(), text)
     assert doc.data == data, text
+
+
+_SEGMENT = st.sampled_from(["projects", "a", "b", "page", "2", "files", "x.pdf", "index.html", ".", "..", ""])
+
+
+@given(st.lists(_SEGMENT, max_size=5), st.lists(_SEGMENT, max_size=5))
+def test_fast_relpath_agrees_with_posixpath(to, frm):
+    import posixpath
+
+    from projarchive.render import _relpath
+
+    path, start = "/" + "/".join(to), "/" + "/".join(frm)
+    assert _relpath(path, start) == posixpath.relpath(path, start)

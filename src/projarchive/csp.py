@@ -92,7 +92,8 @@ def with_policy(html: str, hashes: Iterable[str] | None = None) -> str:
     at = head.end()
     end = html.find("</head", at)  # an old policy is looked for in <head> only: pages are long, heads short
     end = len(html) if end < 0 else end
-    html = html[:at] + _EXISTING.sub("", html[at:end]) + html[end:]
+    if "content-security-policy" in html[at:end].lower():
+        html = html[:at] + _EXISTING.sub("", html[at:end]) + html[end:]
     allowed = policy(hashes) if hashes is not None else page_policy(html)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{allowed}">'
     charset = _CHARSET.match(html, at)

@@ -31,6 +31,7 @@ import gzip
 import hashlib
 import json
 import os
+import queue
 import shutil
 import subprocess
 import threading
@@ -129,7 +130,7 @@ class SiteIndexer:
     language). At most ``window`` pages wait in Pagefind at once, so memory stays bounded
     when the build outruns it."""
 
-    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 128) -> None:
+    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 512) -> None:
         argv = [executable or pagefind_executable(), "--service"]
         try:
             self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -137,6 +138,7 @@ class SiteIndexer:
         except OSError as e:
             raise SearchIndexError(f"could not start Pagefind ({argv[0]}): {e}") from None
         self._window = window
+        self._outbox: queue.Queue[bytes | None] = queue.Queue()
         self._lock = threading.Condition()
         self._next_id = 0
         self._waiting: dict[int, str] = {}  # message id -> what it was (for errors)
@@ -150,7 +152,10 @@ class SiteIndexer:
         self.added: set[str] = set()  # site-relative paths handed over by add_page
         self._write: tuple[str, int] | None = None  # (bundle folder, message id) once writing has started
         threading.Thread(target=self._read_replies, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._writer = threading.Thread(target=self._write_messages, daemon=True)
+        self._writer.start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
         config = {"force_language": language, "exclude_selectors": list(EXCLUDE_SELECTORS)}
         self._index = int(self._call({"type": "NewIndex", "config": config}, "creating the index")["index_id"])
 
@@ -198,13 +203,24 @@ class SiteIndexer:
         if ended:
             self._fail(f"Pagefind stopped unexpectedly before {what}")
         data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
-        try:
-            assert self._proc.stdin is not None
-            self._proc.stdin.write(data + b",")  # Pagefind reads up to the comma
-            self._proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            self._fail("Pagefind stopped while reading " + what)
+        self._outbox.put(data + b",")  # Pagefind reads up to the comma
         return message_id
+
+    def _write_messages(self) -> None:
+        """Writes to Pagefind's stdin on its own thread: when Pagefind reads more slowly than the
+        build hands pages over, the pipe blocks this thread, not the build (the window bounds it)."""
+        stdin = self._proc.stdin
+        assert stdin is not None
+        while (data := self._outbox.get()) is not None:
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except (OSError, ValueError):  # Pagefind stopped; the reply reader ends the waits
+                break
+        try:
+            stdin.close()
+        except OSError:
+            pass
 
     def _call(self, payload: dict, what: str) -> dict:
         return self._await(self._send(payload, what), what)
@@ -225,6 +241,7 @@ class SiteIndexer:
 
     def _fail(self, message: str) -> None:
         self.close()
+        self._stderr_reader.join(timeout=2)  # Pagefind has stopped: what it said is all read
         detail = b"".join(self._stderr).decode("utf-8", "replace").strip()
         raise SearchIndexError(message + (f":\n{detail}" if detail else ""))
 
@@ -309,11 +326,8 @@ class SiteIndexer:
     def close(self) -> None:
         """Stop Pagefind (safe to call twice; a build that fails calls it to leave no process behind)."""
         if self._proc.poll() is None:
-            try:
-                assert self._proc.stdin is not None
-                self._proc.stdin.close()
-            except OSError:
-                pass
+            self._outbox.put(None)  # the writer closes stdin after what is queued: Pagefind then ends
+            self._writer.join(timeout=5)
             try:
                 self._proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
