@@ -425,3 +425,15 @@ def test_shared_nav_key_groups_pages_outside_the_navigation_by_folder():
     assert shared_nav_key("projects/", nav) is None  # in the navigation: it marks its own entry active
     assert shared_nav_key("", nav) is None
     assert shared_nav_key("projects/a/", nav | {"projects/a/sub/"}) is None  # an entry below the page
+
+
+def test_rendered_definition_and_header_cells_are_kept_apart_for_the_index(tmp_path):
+    from projarchive.render import make_environment, render
+
+    (tmp_path / "t.html").write_text("<dl><dt>Status</dt><dd>{{ s }}</dd><dt>Themes</dt><dd>x</dd></dl>"
+                                     "<table><tr><th>Site</th><th>Town</th></tr></table>"
+                                     "<figure><figcaption>Credit</figcaption></figure><p>a</p><p>b</p>")
+    html = render(make_environment([str(tmp_path)]), "t.html", {"s": "</dt><dd>"})
+    assert "<dt>Status</dt>\n<dd>&lt;/dt&gt;&lt;dd&gt;</dd>\n<dt>Themes</dt>\n<dd>x</dd>\n</dl>" in html
+    assert "<th>Site</th>\n<th>Town</th>\n</tr>" in html and "</figcaption>\n</figure>" in html
+    assert "<p>a</p><p>b</p>" in html  # Pagefind already keeps paragraphs apart

@@ -7,6 +7,7 @@ a word) is built once for the module; HTML-level tests parse it, browser tests d
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import Archive, BuildResult, snapshot
@@ -383,3 +384,19 @@ def test_per_page_setting_is_checked():
     assert settings_from({"per_page": 20}) == Settings(per_page=20)
     with pytest.raises(ValueError, match="per_page"):
         settings_from({"per_page": 0})
+
+
+def test_words_of_adjacent_facts_are_not_run_together_in_the_index(built):
+    """Pagefind treats <dt>/<dd>/<th> as inline: without whitespace between them the index held
+    "StatusFinished" and "Themescommunity", and a search for the theme missed the fact."""
+    import gzip
+
+    contents = {}
+    for path in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        contents[fragment["url"]] = fragment["content"]
+    lighthouse = contents["/projects/lighthouse/"]
+    assert "Status Finished" in lighthouse and "Themes community learning" in lighthouse, lighthouse
+    assert "Organisation Role on this project" in lighthouse or "Organisation. Role" in lighthouse, lighthouse
+    for text in contents.values():
+        assert not re.search(r"(Status|Themes|Regions|Dates)[A-Z0-9a-z]", text), text

@@ -151,8 +151,14 @@ def make_environment(template_dirs: list[str]) -> Environment:
     return env
 
 
+# Pagefind runs together the words of adjacent <dt>, <dd>, <th>, <figcaption> and <caption>
+# elements ("StatusFinished", "Themesmental health"): it treats them as inline. A newline
+# after each closing tag changes nothing on screen and keeps the words apart in the index.
+_RUN_TOGETHER = re.compile(r"(</(?:dt|dd|th|figcaption|caption)>)(?=<)")
+
+
 def render(env: Environment, template: str, context: dict[str, Any]) -> str:
-    return env.get_template(template).render(**context)
+    return _RUN_TOGETHER.sub("\\1\n", env.get_template(template).render(**context))
 
 
 class SharedParts:
