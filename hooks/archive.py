@@ -9,9 +9,11 @@ results to MkDocs. No business rules live here.
 * ``on_page_markdown`` / ``on_page_content`` — give generated pages their title,
   description, HTML (rendered by our autoescaping templates) and table of contents;
 * ``on_page_content`` on the home page — append the counts and recent projects;
-* ``on_pre_build`` / ``on_post_page`` / ``on_post_build`` — each page, as written, gets its
-  Content Security Policy and goes to Pagefind (which indexes on the other core while
-  MkDocs renders); after the build, both finish over whatever else was written.
+* ``on_page_content`` (last) / ``on_env`` — each page's indexed part goes to Pagefind as soon
+  as it is read, and Pagefind writes the index while MkDocs writes the pages (projarchive.search);
+* ``on_page_context`` — pages outside the navigation share parts rendered once per folder;
+* ``on_post_page`` (last) — the page as written must hold what was indexed; it gets its
+  Content Security Policy; ``on_post_build`` finishes both over whatever else was written.
 """
 
 from __future__ import annotations
