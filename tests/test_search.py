@@ -400,3 +400,13 @@ def test_words_of_adjacent_facts_are_not_run_together_in_the_index(built):
     assert "Organisation Role on this project" in lighthouse or "Organisation. Role" in lighthouse, lighthouse
     for text in contents.values():
         assert not re.search(r"(Status|Themes|Regions|Dates)[A-Z0-9a-z]", text), text
+
+
+def test_a_pagefind_that_answers_gibberish_stops_the_build_instead_of_hanging(tmp_path):
+    from projarchive.search import SearchIndexError, SiteIndexer
+
+    babbler = tmp_path / "babbling-pagefind"
+    babbler.write_text("#!/bin/sh\nprintf 'this is not base64 json,'\nsleep 30\n")
+    babbler.chmod(0o755)
+    with pytest.raises(SearchIndexError, match="(?s)stopped.*unreadable reply"):
+        SiteIndexer(executable=str(babbler))

@@ -165,15 +165,20 @@ class SiteIndexer:
         out = self._proc.stdout
         assert out is not None
         buffer = b""
-        while chunk := out.read1(1 << 16):
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for message in messages:
-                reply = json.loads(base64.b64decode(message))
-                self._settle(reply.get("message_id"), reply.get("payload") or {})
-        with self._lock:
-            self._ended = True
-            self._lock.notify_all()
+        try:
+            while chunk := out.read1(1 << 16):
+                buffer += chunk
+                *messages, buffer = buffer.split(b",")
+                for message in messages:
+                    reply = json.loads(base64.b64decode(message))
+                    self._settle(reply.get("message_id"), reply.get("payload") or {})
+        except ValueError as e:  # not the protocol (a newer Pagefind?): stop rather than wait for ever
+            self._stderr.append(f"unreadable reply from Pagefind: {e}".encode())
+            self._proc.kill()
+        finally:
+            with self._lock:
+                self._ended = True
+                self._lock.notify_all()
 
     def _read_stderr(self) -> None:
         err = self._proc.stderr
