@@ -437,3 +437,16 @@ def test_rendered_definition_and_header_cells_are_kept_apart_for_the_index(tmp_p
     assert "<dt>Status</dt>\n<dd>&lt;/dt&gt;&lt;dd&gt;</dd>\n<dt>Themes</dt>\n<dd>x</dd>\n</dl>" in html
     assert "<th>Site</th>\n<th>Town</th>\n</tr>" in html and "</figcaption>\n</figure>" in html
     assert "<p>a</p><p>b</p>" in html  # Pagefind already keeps paragraphs apart
+
+
+def test_exported_json_is_one_record_a_line_and_round_trips():
+    import json
+
+    from projarchive.exports import to_json
+
+    rows = [{"id": "a", "title": "Siân’s “café”", "themes": ["x", "y"]}, {"id": "b", "n": None}]
+    text = to_json(rows)
+    assert json.loads(text) == rows and "Siân’s “café”" in text
+    assert text.splitlines() == ["[", json.dumps(rows[0], ensure_ascii=False) + ",",
+                                 json.dumps(rows[1], ensure_ascii=False), "]"]
+    assert json.loads(to_json([])) == []

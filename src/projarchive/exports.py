@@ -109,7 +109,11 @@ def records(cat: Catalogue, site_url: str, kind: str) -> list[dict[str, Any]]:
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    """A JSON array with one record a line: easy to read and to diff, and written by json's C
+    encoder (``indent=`` makes json fall back to pure Python: 0.5 s at 2,000 projects)."""
+    if not rows:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n"
 
 
 def safe_cell(value: Any) -> str:
