@@ -67,6 +67,8 @@ class _Build:
     root: str
     nav_urls: frozenset[str] = frozenset()
     urls: dict[str, str] = field(default_factory=dict)  # source path -> site URL, as MkDocs' files say
+    # "0": every page renders every part itself (a test compares); see render.SharedParts
+    share_parts: bool = os.environ.get("PROJARCHIVE_NAV_CACHE") != "0"
 
 
 _build: _Build | None = None
@@ -261,7 +263,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     assert _build is not None
-    if os.environ.get("PROJARCHIVE_NAV_CACHE") != "0":  # "0": render every page's navigation (tests compare)
+    if _build.share_parts:
         context["archive_nav_key"] = shared_nav_key(page.url, _build.nav_urls)
     return context
 

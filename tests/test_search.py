@@ -263,10 +263,10 @@ def test_search_requests_stay_on_the_site(built, browser, serve):
 
 
 def test_index_site_reports_pagefind_failures(tmp_path):
-    from projarchive.search import SearchIndexError, SiteIndexer, index_site
+    from projarchive.search import SearchIndexError, SiteIndexer
 
     with pytest.raises(SearchIndexError, match="not a folder"):
-        index_site(str(tmp_path / "missing"))
+        SiteIndexer().finish(str(tmp_path / "missing"))
     with pytest.raises(SearchIndexError, match="could not start Pagefind"):
         SiteIndexer(executable=str(tmp_path / "no-such-pagefind"))
 
@@ -281,7 +281,7 @@ def test_index_site_reports_pagefind_failures(tmp_path):
     (site / "index.html").write_text("<html><body><p>No page is marked for indexing.</p></body></html>")
     (site / "other.html").write_text("<html><body><p>Nor is this one.</p></body></html>")
     with pytest.raises(SearchIndexError, match="none of the 2 pages marks its content with data-pagefind-body"):
-        index_site(str(site))
+        SiteIndexer().finish(str(site))
 
 
 def test_pages_handed_over_are_indexed_as_given_and_the_rest_read_from_disk(tmp_path):

@@ -48,15 +48,10 @@ class PolicyWriter:
             secured = self.page(rel, html)
             if secured != html:
                 path.write_text(secured, encoding="utf-8")
-        (site / "_headers").write_text(csp.headers_file(hashes=self.hashes), encoding="utf-8")
+        (site / "_headers").write_text(csp.headers_file(self.hashes), encoding="utf-8")
 
 
 def public_files(catalogue: Catalogue, site_url: str, site_name: str) -> dict[str, str]:
     """The data files the site publishes besides its pages (path → text): exports and the feed.
     The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
     return {**export_files(catalogue, site_url), FEED_PATH: atom_feed(catalogue, site_url, site_name)}
-
-
-def finish_site(site_dir: str) -> None:
-    """The CSP over a finished site folder in one pass (the build uses :class:`PolicyWriter` page by page)."""
-    PolicyWriter().finish(site_dir)

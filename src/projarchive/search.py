@@ -21,7 +21,7 @@ The build checks that each page as written contains exactly what was indexed. We
 protocol ourselves because the ``pagefind`` Python wrapper sleeps 0.1 s before reading each
 reply (400 s for 4,000 pages).
 
-Nothing here knows MkDocs; :func:`index_site` indexes a finished folder in one call.
+Nothing here knows MkDocs; ``SiteIndexer().finish(folder)`` indexes a finished folder.
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ class SiteIndexer:
 
     # ------------------------------------------------------------------ the build's side
 
-    def add_page(self, rel_path: str, html: str, url: str | None = None) -> None:
+    def add_page(self, rel_path: str, html: str) -> None:
         """Hand over the page published at ``rel_path`` under the site (URL as Pagefind's CLI gives it).
 
         ``html`` is the whole page, or a document holding only what Pagefind reads of it (the
@@ -263,7 +263,7 @@ class SiteIndexer:
         self.added.add(rel_path)
         self._pages += 1
         self._marked += "data-pagefind-body" in html
-        self._send({"type": "AddFile", "index_id": self._index, "url": url or url_of_file(rel_path),
+        self._send({"type": "AddFile", "index_id": self._index, "url": url_of_file(rel_path),
                     "file_contents": html, "file_path": None}, rel_path)
 
     def write(self, site_dir: str) -> None:
@@ -338,13 +338,6 @@ class SiteIndexer:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
-
-
-def index_site(site_dir: str, *, executable: str | None = None, language: str = "en") -> IndexReport:
-    """Index a finished site folder in one call (what ``pagefind --site`` does)."""
-    if not os.path.isdir(site_dir):
-        raise SearchIndexError(f"{site_dir} is not a folder; nothing to index")
-    return SiteIndexer(executable=executable, language=language).finish(site_dir)
 
 
 # --------------------------------------------------------------------------- reproducible output
