@@ -15,7 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
-from projarchive.schema import FOLDERS, KINDS, json_schema, key_reference
+from projarchive.model import RECORD_FOLDERS
+from projarchive.schema import KINDS, json_schema, key_reference
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "schema")
@@ -31,7 +32,7 @@ def key_tables() -> str:
     """The README's key reference, one table per kind."""
     out = []
     for kind, rows in key_reference():
-        out.append(f"\n**{kind.capitalize()}** — `{FOLDERS[kind]}/<id>.yml`\n")
+        out.append(f"\n**{kind.capitalize()}** — `{RECORD_FOLDERS[kind]}/<id>.yml`\n")
         out.append("| key | required | value | meaning | example |")
         out.append("| --- | --- | --- | --- | --- |")
         for name, f in rows:

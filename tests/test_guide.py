@@ -23,8 +23,9 @@ SECTION = "## Every error message"
 # Where messages are made: (module, call name -> index of the message argument).
 MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news")
 CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1}
-# files.py returns its messages (``return None, f"..."``) instead of reporting them
-RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure")}
+# files.py and the catalogue's reference check return their messages (``return None, f"..."``) instead of reporting them
+RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure"),
+             ("catalogue", "_reference_problem")}
 
 
 def _template(node: ast.AST) -> str:

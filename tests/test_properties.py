@@ -36,7 +36,8 @@ from hypothesis import strategies as st
 
 from projarchive import strictyaml
 from projarchive.catalogue import load_catalogue
-from projarchive.pages import Settings, render_page, site_pages, src_to_url
+from projarchive.pages import Settings, render_page, site_pages
+from projarchive.router import Router
 from projarchive.problems import ArchiveError, Problems
 from projarchive.render import make_environment, markdown_html
 
@@ -212,8 +213,9 @@ def render(root: Path) -> tuple[Any, dict[str, BeautifulSoup]]:
     """Load the archive under ``root`` and render every page; returns the catalogue and the parsed HTML by page."""
     cat = load_catalogue(str(root), build_date=BUILD_DATE)
     pages = {}
+    router = Router()
     for spec in site_pages(cat, Settings()):
-        html = render_page(ENV, spec.template, spec.context, src_to_url(spec.src), src_to_url)
+        html = render_page(ENV, spec.template, spec.context, router.url(spec.src), router.url)
         pages[spec.src] = BeautifulSoup(html, "html.parser")
     return cat, pages
 

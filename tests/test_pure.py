@@ -10,7 +10,8 @@ from conftest import reveal_emails
 
 from projarchive.dates import PartialDate, build_date, date_range, parse_date
 from projarchive.files import check_relative_path, human_size
-from projarchive.pages import DEFAULT_BANNER, Settings, settings_from, src_to_url
+from projarchive.pages import DEFAULT_BANNER, Settings, settings_from
+from projarchive.router import Router
 from projarchive.publish import discard, publish, staging_dir
 from projarchive.render import markdown_html, relative_url, safe_url
 
@@ -327,12 +328,45 @@ def test_markdown_renders_lists_tables_and_emphasis():
         ("index.md", False, "index.html"),
     ],
 )
-def test_src_to_url(src, dir_urls, url):
-    assert src_to_url(src, dir_urls) == url
+def test_the_router_gives_each_source_its_address(src, dir_urls, url):
+    assert Router(directory_urls=dir_urls).url(src) == url
 
 
-def test_src_to_url_readme_without_directory_urls():
-    assert src_to_url("a/README.md", False) == "a/index.html"
+def test_a_readme_is_an_index_without_directory_urls_too():
+    assert Router(directory_urls=False).url("a/README.md") == "a/index.html"
+
+
+@pytest.mark.parametrize(
+    ("src", "dir_urls", "dest"),
+    [
+        ("projects/x.md", True, "projects/x/index.html"),
+        ("projects/x.md", False, "projects/x.html"),
+        ("projects/index.md", False, "projects/index.html"),
+        ("index.md", True, "index.html"),
+        ("files/a b/c#1.pdf", True, "files/a b/c#1.pdf"),
+        ("api/projects.json", False, "api/projects.json"),
+    ],
+)
+def test_the_router_gives_each_source_the_file_it_is_written_to(src, dir_urls, dest):
+    assert Router(directory_urls=dir_urls).dest(src) == dest
+
+
+def test_the_router_percent_encodes_documents_and_makes_absolute_addresses():
+    router = Router("https://example.org/archive/", directory_urls=False)
+    assert router.file("a b/c#1.pdf") == "files/a%20b/c%231.pdf"
+    assert router.record("project", "x", absolute=True) == "https://example.org/archive/projects/x.html"
+    assert Router("https://example.org/archive").record("contact", "y", absolute=True) == \
+        "https://example.org/archive/contacts/y/"
+    assert Router().absolute("projects/x/") == "/projects/x/"  # no site_url: from the host's root
+
+
+def test_the_router_agrees_with_mkdocs_or_says_so():
+    """The build compares every generated page's address with the platform's (session.site_files)."""
+    router = Router()
+    assert router.disagreement("projects/x.md", "projects/x/index.html", "projects/x/") is None
+    assert router.disagreement("index.md", "index.html", "./") is None
+    problem = router.disagreement("projects/x.md", "projects/x.html", "projects/x.html")
+    assert problem is not None and "projects/x/index.html" in problem
 
 
 @pytest.mark.parametrize(
@@ -360,7 +394,7 @@ def test_relative_url(target, from_url, expected):
 
 @pytest.mark.parametrize(("from_url", "expected"), [("projects/x/", "../../"), ("", "./")])
 def test_relative_url_to_the_site_root(from_url, expected):
-    assert relative_url(src_to_url("index.md"), from_url) == expected
+    assert relative_url(Router().url("index.md"), from_url) == expected
 
 
 # --------------------------------------------------------------------------- settings and publishing

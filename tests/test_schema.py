@@ -145,8 +145,10 @@ CASES = [
      "projects/x.yml:5:30", "contacts[0].organisation: 'jane' is a person, not an organisation"),
     ("person's organisation is a person", {"contacts/bob.yml": "kind: person\nname: Bob\norganisation: jane\n"},
      "contacts/bob.yml:3:15", "organisation: 'jane' is a person, not an organisation"),
-    ("programme that is not a programme", {P: project("programme: good\n")},
-     "projects/x.yml:4:12", "project 'good' is not a programme; add 'kind: programme' to projects/good.yml"),
+    ("programme that says it is a project", {P: project("programme: good\n"),
+                                              "projects/good.yml": "title: G\nkind: project\nstart: 2009\nsummary: S.\n"},
+     "projects/x.yml:4:12", "programme: 'good' is named as a programme here, but projects/good.yml says "
+                            "'kind: project'; remove that line there (being named as a programme makes it one)"),
     ("own programme", {P: project("kind: programme\nprogramme: x\n")},
      "projects/x.yml:5:12", "a project cannot be its own programme"),
     ("resource listed twice", {P: project("resources: [pack, pack]\n")},
@@ -436,3 +438,25 @@ def test_every_page_has_a_distinct_source(tmp_path):
     assert len(srcs) == len(set(srcs))
     assert {"projects/index.md", "projects/x.md", "themes/mental-health.md", "themes/employment.md",
             "regions/wales.md", "contacts/jane.md", "resources/pack.md", "programmes/index.md"} <= set(srcs)
+
+
+# --------------------------------------------------------------------------- programmes are derived
+
+
+def test_a_project_named_as_a_programme_is_one_without_saying_so(tmp_path):
+    root = write_archive(tmp_path, {
+        "projects/prog.yml": "title: A programme\nstart: 2015-09-01\nsummary: It groups projects.\n",
+        P: project("programme: prog\n"),
+    })
+    cat = load_catalogue(str(root), build_date=BUILD_DATE)
+    assert cat.is_programme(cat.projects["prog"])
+    assert not cat.is_programme(cat.projects["x"]) and not cat.is_programme(cat.projects["good"])
+    assert [p.id for p in cat.programmes] == ["prog"]
+    assert [c.id for c in cat.children("prog")] == ["x"]
+    programme_page = next(s for s in site_pages(cat, Settings()) if s.src == "projects/prog.md")
+    assert programme_page.context["is_programme"] and [c["project"].id for c in programme_page.context["children"]] == ["x"]
+
+
+def test_a_project_that_says_kind_programme_is_one_even_with_no_projects_yet(tmp_path):
+    cat = load_catalogue(str(write_archive(tmp_path, {})), build_date=BUILD_DATE)
+    assert [p.id for p in cat.programmes] == ["prog"] and cat.children("prog") == ()

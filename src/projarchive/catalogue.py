@@ -1,31 +1,42 @@
 """The whole archive, loaded, cross-checked, with every derived fact computed once.
 
-:func:`load_catalogue` reads ``projects/``, ``contacts/`` and ``resources/``
-under a root folder (plus news post front matter), validates each record
-against :mod:`projarchive.schema`, checks references between records and files,
-and measures every file. It reports *all* problems at once by raising
-:class:`~projarchive.problems.ArchiveError`; it never returns a half-valid archive.
+:func:`load_catalogue` runs five phases, each a short function tested on its own:
+
+1. :func:`read_sources` — find every record file under ``projects/``, ``contacts/`` and
+   ``resources/`` (and the news posts' front matter) and parse it, with positions;
+2. :func:`convert_records` — check each document against its declaration in
+   :mod:`projarchive.schema`: a frozen record, or a :class:`~projarchive.schema.Partial`
+   holding what could be read, so the later phases still see every mistake;
+3. :func:`check_references` — every :class:`~projarchive.schema.Id` the schema declares names a
+   record of the right kind; one spelling per theme or region;
+4. :func:`measure_files` — every :class:`~projarchive.schema.FilePath` the schema declares is a
+   safe, readable file, and its facts (format, size, pages) are measured;
+5. :func:`index` — the order of listings and the facts derived from several records.
+
+Phases 1–4 only report problems; if there are any, :class:`~projarchive.problems.ArchiveError`
+lists them all and the archive is never returned half-valid.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import gc
 import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import files as filefacts
 from . import schema, strictyaml
-from .model import Contact, NewsPost, Project, Resource
+from .model import RECORD_FOLDERS, Contact, NewsPost, Project, Resource
 from .news import load_posts
 from .problems import ArchiveError, Problems
 
-CONTENT_FOLDERS = ("projects", "contacts", "resources")
 RESERVED_IDS = frozenset({"index"})  # projects/index.md etc. are the listing pages
 
 
@@ -75,6 +86,7 @@ class Catalogue:
     facts: dict[str, filefacts.FileFacts] = field(default_factory=dict)  # by path under resources/
     themes: tuple[Tag, ...] = ()
     regions: tuple[Tag, ...] = ()
+    _programmes: frozenset[str] = frozenset()
     _children: dict[str, tuple[Project, ...]] = field(default_factory=dict)
     _used_by: dict[str, tuple[Project, ...]] = field(default_factory=dict)
     _appearances: dict[str, tuple[Appearance, ...]] = field(default_factory=dict)
@@ -82,12 +94,16 @@ class Catalogue:
     _members: dict[str, tuple[Contact, ...]] = field(default_factory=dict)
     _news_about: dict[tuple[str, str], tuple[NewsPost, ...]] = field(default_factory=dict)
 
-    # ---- derived facts, computed once in load_catalogue
+    # ---- derived facts, computed once in index()
     def is_finished(self, project: Project) -> bool:
         """``status`` when given; otherwise finished iff ``end`` is before the build date."""
         if project.status:
             return project.status == "finished"
         return project.end is not None and project.end.last_day < self.build_date
+
+    def is_programme(self, project: Project) -> bool:
+        """Named as another project's ``programme`` (or says ``kind: programme``)."""
+        return project.id in self._programmes
 
     def children(self, programme_id: str) -> tuple[Project, ...]:
         return self._children.get(programme_id, ())
@@ -111,13 +127,86 @@ class Catalogue:
 
     @property
     def programmes(self) -> tuple[Project, ...]:
-        return tuple(p for p in self.projects.values() if p.kind == "programme")
+        return tuple(p for p in self.projects.values() if self.is_programme(p))
 
     def resource_files(self, resource: Resource) -> list[tuple[str, filefacts.FileFacts]]:
         return [(f.title, self.facts[f.file]) for f in resource.files]
 
 
-# --------------------------------------------------------------------------- loading
+def load_catalogue(
+    root: str,
+    *,
+    build_date: dt.date,
+    docs_dir: str | None = None,
+    news_dir: str = "news/posts",
+    facts_cache: filefacts.FactsCache | None = None,
+    read_pages: filefacts.PageReader | None = None,
+) -> Catalogue:
+    """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
+    with _gc_paused():
+        problems = Problems()
+        sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)
+        records = convert_records(sources, problems)
+        check_references(records, sources, problems)
+        facts = measure_files(root, records, problems, facts_cache, read_pages)
+        if problems:
+            raise ArchiveError(problems)
+        return index(root, build_date, records, sources.posts, facts)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records load.
+
+    Loading makes millions of small, acyclic objects (values, positions) that stay alive;
+    the collector would walk the growing heap again and again for nothing. Over 10,000
+    records this halves the time. Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- 1. read
+
+
+@dataclass(frozen=True)
+class Source:
+    """One record file, parsed: its kind, its id (from the file name), where it is, what it says."""
+
+    kind: str
+    id: str
+    path: str  # as messages show it: projects/x.yml
+    doc: strictyaml.Document
+
+
+@dataclass(frozen=True)
+class Sources:
+    records: tuple[Source, ...]
+    present: dict[str, frozenset[str]]  # kind -> ids with a file, parsed or not: no cascade of "no such id"
+    posts: tuple[tuple[NewsPost, strictyaml.Document], ...] = ()
+
+
+def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
+                 news_dir: str = "news/posts") -> Sources:
+    """Every record file under ``root`` parsed with positions, and the news posts under ``docs_dir``."""
+    for link in find_symlinks(root):
+        problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
+    records = []
+    present = {}
+    for kind, folder in RECORD_FOLDERS.items():
+        found = _record_files(root, folder, problems)
+        present[kind] = frozenset(record_id for record_id, _, _ in found)
+        for record_id, full, shown in found:
+            doc = strictyaml.load_file(full, shown, problems)
+            if doc is not None:
+                records.append(Source(kind, record_id, shown, doc))
+    posts = tuple(load_posts(docs_dir, news_dir, problems)) if docs_dir else ()
+    return Sources(tuple(records), present, posts)
 
 
 def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str, str, str]]:
@@ -135,7 +224,7 @@ def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str,
             problems.add(shown, 0, 0, "", "record files end in '.yml'; rename it to " + name[:-5] + ".yml")
             continue
         if not name.endswith(".yml"):
-            if folder != "resources":
+            if folder != RECORD_FOLDERS["resource"]:  # documents live beside resource records
                 problems.add(shown, 0, 0, "", f"only records (<id>.yml) belong in {folder}/")
             continue
         record_id = name[:-4]
@@ -160,7 +249,7 @@ def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str,
 def find_symlinks(root: str) -> list[str]:
     """Symbolic links anywhere in the content folders (MkDocs would copy their targets)."""
     found = []
-    for folder in CONTENT_FOLDERS + ("docs",):
+    for folder in (*RECORD_FOLDERS.values(), "docs"):
         base = os.path.join(root, folder)
         if os.path.islink(base):
             found.append(folder)
@@ -174,152 +263,157 @@ def find_symlinks(root: str) -> list[str]:
     return found
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while records load.
-
-    Loading makes millions of small, acyclic objects (values, positions) that stay alive;
-    the collector would walk the growing heap again and again for nothing. Over 10,000
-    records this halves the time. Reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+# --------------------------------------------------------------------------- 2. convert
 
 
-def load_catalogue(
-    root: str,
-    *,
-    build_date: dt.date,
-    docs_dir: str | None = None,
-    news_dir: str = "news/posts",
-    facts_cache: filefacts.FactsCache | None = None,
-    read_pages: filefacts.PageReader | None = None,
-) -> Catalogue:
-    """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
-    with _gc_paused():
-        return _load_catalogue(root, build_date=build_date, docs_dir=docs_dir, news_dir=news_dir,
-                               facts_cache=facts_cache, read_pages=read_pages)
+@dataclass(frozen=True)
+class Loaded:
+    """A source converted: the frozen record, or a Partial when it has problems (already reported)."""
+
+    source: Source
+    record: Any
+
+    @property
+    def valid(self) -> bool:
+        return not isinstance(self.record, schema.Partial)
 
 
-def _load_catalogue(root: str, *, build_date: dt.date, docs_dir: str | None, news_dir: str,
-                    facts_cache: filefacts.FactsCache | None = None,
-                    read_pages: filefacts.PageReader | None = None) -> Catalogue:
-    problems = Problems()
-    for link in find_symlinks(root):
-        problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
+Records = dict[str, dict[str, Loaded]]  # kind -> id -> loaded record
 
-    docs: dict[str, dict[str, tuple[object, strictyaml.Document]]] = {}
-    present: dict[str, set[str]] = {}  # ids with a file, valid or not: no cascade of "no such id"
-    for kind, folder in schema.FOLDERS.items():
-        docs[kind] = {}
-        present[kind] = set()
-        for record_id, full, shown in _record_files(root, folder, problems):
-            present[kind].add(record_id)
-            doc = strictyaml.load_file(full, shown, problems)
-            if doc is None:
+
+def convert_records(sources: Sources, problems: Problems) -> Records:
+    """Each parsed source against its kind's declaration (:func:`projarchive.schema.convert`)."""
+    records: Records = {kind: {} for kind in RECORD_FOLDERS}
+    for s in sources.records:
+        records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+    return records
+
+
+def _valid(records: Records, kind: str) -> dict[str, Any]:
+    return {k: v.record for k, v in records[kind].items() if v.valid}
+
+
+# --------------------------------------------------------------------------- 3. check references
+
+
+@dataclass(frozen=True)
+class _Referrer:
+    """Where a reference is made from: a record (or news post), its file and positions."""
+
+    kind: str
+    id: str
+    path: str
+    doc: strictyaml.Document
+
+
+def check_references(records: Records, sources: Sources, problems: Problems) -> None:
+    """Every :class:`~projarchive.schema.Id` declared in the schema names a record of its kind and role,
+    in records and news posts alike; and each theme or region has one spelling."""
+    referrers: list[tuple[_Referrer, schema.Type, Any]] = [
+        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), schema.KINDS[kind], loaded.record)
+        for kind, table in records.items() for rid, loaded in table.items()
+    ]
+    referrers += [(_Referrer("news", post.src, post.path, doc), schema.NEWS_LINKS, post) for post, doc in sources.posts]
+    valid = {kind: _valid(records, kind) for kind in RECORD_FOLDERS}
+    for referrer, spec, record in referrers:
+        for at, declared, target in schema.leaves(spec, record):
+            if isinstance(declared, schema.Id):
+                message = _reference_problem(declared, target, referrer, valid, sources.present)
+                if message:
+                    mark = referrer.doc.mark(at)
+                    problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
+    projects = [(loaded.record, loaded.source.doc) for loaded in records["project"].values()]
+    for key in ("themes", "regions"):
+        for project, doc, i, name, other in _tags(projects, key)[1]:
+            mark = doc.mark((key, i))
+            problems.add(project.path, mark.line, mark.column, f"{key}[{i}]",
+                         f"'{name}' and '{other}' differ only in capitals or punctuation; "
+                         "use one spelling so they share a page")
+
+
+def _reference_problem(ref: schema.Id, target: str, referrer: _Referrer, valid: dict[str, dict[str, Any]],
+                       present: dict[str, frozenset[str]]) -> str | None:
+    """What is wrong with naming ``target`` where ``ref`` is declared, or None."""
+    folder = RECORD_FOLDERS[ref.kind]
+    if ref.role and ref.kind == referrer.kind and target == referrer.id:
+        return f"a {ref.kind} cannot be its own {ref.role}"
+    table = valid[ref.kind]
+    if target not in table:
+        if target in present[ref.kind]:
+            return None  # that record has problems of its own, reported there
+        close = difflib.get_close_matches(target, list(table), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; create {folder}/{target}.yml"
+        return f"no {ref.kind} with id '{target}'{hint}"
+    named = table[target]
+    if ref.role == "organisation" and named.kind != "organisation":
+        return f"'{target}' is a {named.kind}, not an organisation"
+    if ref.role == "programme" and named.kind is not None and named.kind != "programme":
+        return (f"'{target}' is named as a programme here, but {folder}/{target}.yml says 'kind: {named.kind}'; "
+                "remove that line there (being named as a programme makes it one)")
+    return None
+
+
+def _tags(projects: Iterable[tuple[Any, strictyaml.Document | None]], key: str
+          ) -> tuple[tuple[Tag, ...], list[tuple[Any, Any, int, str, str]]]:
+    """Projects grouped by theme or region (newest first in each), and the spellings that clash
+    (project, document, index, name, the spelling seen first): two names with one slug would share a page."""
+    def newest_first(pd: tuple[Any, Any]) -> tuple[int, str]:
+        p = pd[0]  # may be a Partial with no start or title
+        return (-(p.start.first_day.toordinal() if p.start else 0), (p.title or "").casefold())
+
+    by_slug: dict[str, tuple[str, list[Any]]] = {}
+    clashes = []
+    for project, doc in sorted(projects, key=newest_first):
+        for i, name in enumerate(getattr(project, key)):
+            slug = tag_slug(name)
+            if slug in by_slug and by_slug[slug][0] != name:
+                clashes.append((project, doc, i, name, by_slug[slug][0]))
                 continue
-            # a record with problems comes back as a Partial: its references and files are
-            # still checked below, so every mistake shows in one run
-            docs[kind][record_id] = (schema.convert(kind, record_id, doc, shown, problems), doc)
+            by_slug.setdefault(slug, (name, []))[1].append(project)
+    tags = tuple(Tag(name, slug, tuple(ps)) for slug, (name, ps) in sorted(by_slug.items(), key=lambda kv: kv[1][0].casefold()))
+    return tags, clashes
 
-    posts = load_posts(docs_dir, news_dir, problems) if docs_dir else []
 
-    def valid(kind: str) -> dict:
-        return {k: v[0] for k, v in docs[kind].items() if not isinstance(v[0], schema.Partial)}
+# --------------------------------------------------------------------------- 4. measure files
 
-    projects: dict[str, Project] = valid("project")
-    contacts: dict[str, Contact] = valid("contact")
-    resources: dict[str, Resource] = valid("resource")
-    kinds = {"project": projects, "contact": contacts, "resource": resources}
 
-    def ref(path: str, doc: strictyaml.Document, at: tuple, kind: str, target: str, want: str | None = None) -> None:
-        if target is None:  # the id itself was wrong; reported with the record
-            return
-        table = kinds[kind]
-        mark = doc.mark(at)
-        label = strictyaml.dotted(at)
-        if target not in table:
-            if target in present[kind]:
-                return  # that record has problems of its own, reported there
-            import difflib
-
-            close = difflib.get_close_matches(target, list(table), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; create {schema.FOLDERS[kind]}/{target}.yml"
-            problems.add(path, mark.line, mark.column, label, f"no {kind} with id '{target}'{hint}")
-            return
-        rec = table[target]
-        if want == "organisation" and getattr(rec, "kind", None) != "organisation":
-            problems.add(path, mark.line, mark.column, label, f"'{target}' is a {rec.kind}, not an organisation")
-        if want == "programme" and getattr(rec, "kind", None) != "programme":
-            problems.add(
-                path, mark.line, mark.column, label,
-                f"project '{target}' is not a programme; add 'kind: programme' to {schema.FOLDERS[kind]}/{target}.yml",
-            )
-
-    resources_dir = os.path.join(root, "resources")
+def measure_files(root: str, records: Records, problems: Problems,
+                  cache: filefacts.FactsCache | None = None,
+                  read_pages: filefacts.PageReader | None = None) -> dict[str, filefacts.FileFacts]:
+    """Every :class:`~projarchive.schema.FilePath` declared in the schema: a safe path to a real file
+    of a type we describe (an image where the schema says so); its facts, by path under resources/."""
+    resources_dir = os.path.join(root, RECORD_FOLDERS["resource"])
     facts: dict[str, filefacts.FileFacts] = {}
+    for kind, table in records.items():
+        for loaded in table.values():
+            for at, declared, rel in schema.leaves(schema.KINDS[kind], loaded.record):
+                if not isinstance(declared, schema.FilePath) or rel in facts:
+                    continue
+                full, err = filefacts.resolve(resources_dir, rel)
+                if err is None:
+                    got, err = filefacts.measure(full, rel, cache, read_pages)
+                    if got is not None and declared.image and got.extension not in filefacts.IMAGE_EXTENSIONS:
+                        err = f"'{rel}' is a {got.format}, not an image"
+                    elif got is not None:
+                        facts[rel] = got
+                if err:
+                    mark = loaded.source.doc.mark(at)
+                    problems.add(loaded.source.path, mark.line, mark.column, strictyaml.dotted(at), err)
+    return dict(sorted(facts.items()))
 
-    def check_file(path: str, doc: strictyaml.Document, at: tuple, rel: str, image: bool = False) -> None:
-        if rel is None or rel in facts:  # a bad path was reported with the record
-            return
-        mark = doc.mark(at)
-        label = strictyaml.dotted(at)
-        full, err = filefacts.resolve(resources_dir, rel)
-        if err is None:
-            got, err = filefacts.measure(full, rel, facts_cache, read_pages)
-            if got is not None:
-                if image and got.extension not in filefacts.IMAGE_EXTENSIONS:
-                    err = f"'{rel}' is a {got.format}, not an image"
-                else:
-                    facts[rel] = got
-        if err:
-            problems.add(path, mark.line, mark.column, label, err)
 
-    for pid, (project, doc) in docs["project"].items():
-        p = project.path
-        if project.programme:
-            if project.programme == pid:
-                mk = doc.mark(("programme",))
-                problems.add(p, mk.line, mk.column, "programme", "a project cannot be its own programme")
-            else:
-                ref(p, doc, ("programme",), "project", project.programme, "programme")
-        for i, org in enumerate(project.organisations):
-            ref(p, doc, ("organisations", i, "id"), "contact", org.id, "organisation")
-        for i, c in enumerate(project.contacts):
-            ref(p, doc, ("contacts", i, "id"), "contact", c.id)
-            if c.organisation:
-                ref(p, doc, ("contacts", i, "organisation"), "contact", c.organisation, "organisation")
-        for i, r in enumerate(project.resources):
-            ref(p, doc, ("resources", i), "resource", r)
-        if project.image and project.image.file:
-            check_file(p, doc, ("image", "file"), project.image.file, image=True)
-    for cid, (contact, doc) in docs["contact"].items():
-        if contact.organisation:
-            if contact.organisation == cid:
-                mk = doc.mark(("organisation",))
-                problems.add(contact.path, mk.line, mk.column, "organisation", "a person's organisation must be another contact")
-            else:
-                ref(contact.path, doc, ("organisation",), "contact", contact.organisation, "organisation")
-    for resource, doc in docs["resource"].values():
-        for i, f in enumerate(resource.files):
-            check_file(resource.path, doc, ("files", i, "file"), f.file)
-    for post, doc in posts:
-        for key, kind in (("projects", "project"), ("organisations", "contact"), ("resources", "resource")):
-            for i, target in enumerate(getattr(post, key)):
-                ref(post.path, doc, (key, i), kind, target, "organisation" if key == "organisations" else None)
+# --------------------------------------------------------------------------- 5. index
 
-    themes = _tags(docs["project"], "themes", problems)
-    regions = _tags(docs["project"], "regions", problems)
 
-    if problems:
-        raise ArchiveError(problems)
-
-    ordered = dict(sorted(projects.items(), key=lambda kv: (-kv[1].start.first_day.toordinal(), kv[1].title.casefold(), kv[0])))
+def index(root: str, build_date: dt.date, records: Records,
+          posts: Iterable[tuple[NewsPost, Any]], facts: dict[str, filefacts.FileFacts]) -> Catalogue:
+    """The checked records in listing order, with every fact derived from several records."""
+    projects: dict[str, Project] = _valid(records, "project")
+    contacts: dict[str, Contact] = _valid(records, "contact")
+    resources: dict[str, Resource] = _valid(records, "resource")
+    news = tuple(post for post, _ in posts)
+    ordered = dict(sorted(projects.items(),
+                          key=lambda kv: (-kv[1].start.first_day.toordinal(), kv[1].title.casefold(), kv[0])))
     children: dict[str, list[Project]] = defaultdict(list)
     used_by: dict[str, list[Project]] = defaultdict(list)
     appearances: dict[str, list[Appearance]] = defaultdict(list)
@@ -345,21 +439,22 @@ def _load_catalogue(root: str, *, build_date: dt.date, docs_dir: str | None, new
         if contact.organisation:
             members[contact.organisation].append(contact)
     news_about: dict[tuple[str, str], list[NewsPost]] = defaultdict(list)
-    for post, _ in posts:
-        for key, kind in (("projects", "project"), ("organisations", "contact"), ("resources", "resource")):
-            for target in getattr(post, key):
-                news_about[(kind, target)].append(post)
-
+    for post in news:
+        for at, declared, target in schema.leaves(schema.NEWS_LINKS, post):
+            if isinstance(declared, schema.Id):
+                news_about[(declared.kind, target)].append(post)
+    by_tag = [(p, None) for p in projects.values()]
     return Catalogue(
         root=root,
         build_date=build_date,
         projects=ordered,
         contacts=dict(sorted(contacts.items(), key=lambda kv: (kv[1].name.casefold(), kv[0]))),
         resources=dict(sorted(resources.items(), key=lambda kv: (kv[1].title.casefold(), kv[0]))),
-        news=tuple(post for post, _ in posts),
-        facts=dict(sorted(facts.items())),
-        themes=themes,
-        regions=regions,
+        news=news,
+        facts=facts,
+        themes=_tags(by_tag, "themes")[0],
+        regions=_tags(by_tag, "regions")[0],
+        _programmes=frozenset(children) | {p.id for p in projects.values() if p.kind == "programme"},
         _children={k: tuple(v) for k, v in children.items()},
         _used_by={k: tuple(v) for k, v in used_by.items()},
         _appearances={k: tuple(v) for k, v in appearances.items()},
@@ -367,26 +462,3 @@ def _load_catalogue(root: str, *, build_date: dt.date, docs_dir: str | None, new
         _members={k: tuple(v) for k, v in members.items()},
         _news_about={k: tuple(v) for k, v in news_about.items()},
     )
-
-
-def _tags(projects: dict[str, tuple[Project, strictyaml.Document]], key: str, problems: Problems) -> tuple[Tag, ...]:
-    """Group projects by theme or region; two spellings of one slug are an error."""
-    by_slug: dict[str, tuple[str, list[Project]]] = {}
-    def newest_first(pd: tuple[Project, strictyaml.Document]) -> tuple[int, str]:
-        p = pd[0]  # may be a Partial with no start or title
-        return (-(p.start.first_day.toordinal() if p.start else 0), (p.title or "").casefold())
-
-    ordered = sorted(projects.values(), key=newest_first)
-    for project, doc in ordered:
-        for i, name in enumerate(getattr(project, key)):
-            slug = tag_slug(name)
-            if slug in by_slug and by_slug[slug][0] != name:
-                mk = doc.mark((key, i))
-                problems.add(
-                    project.path, mk.line, mk.column, f"{key}[{i}]",
-                    f"'{name}' and '{by_slug[slug][0]}' differ only in capitals or punctuation; "
-                    "use one spelling so they share a page",
-                )
-                continue
-            by_slug.setdefault(slug, (name, []))[1].append(project)
-    return tuple(Tag(name, slug, tuple(ps)) for slug, (name, ps) in sorted(by_slug.items(), key=lambda kv: kv[1][0].casefold()))

@@ -16,10 +16,8 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .dates import PartialDate
-from .files import file_href
-from .seo import absolute
-
-EXPORTS = ("projects", "contacts", "resources")
+from .model import RECORD_FOLDERS
+from .router import Router
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,15 +31,15 @@ def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
-def project_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
+def project_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
     out = []
     for p in sorted(cat.projects.values(), key=lambda p: p.id):
         out.append({
             "id": p.id,
-            "url": absolute(site_url, f"projects/{p.id}/"),
+            "url": router.record("project", p.id, absolute=True),
             "title": p.title,
             "short_title": p.short_title,
-            "kind": p.kind,
+            "kind": "programme" if cat.is_programme(p) else "project",
             "status": "finished" if cat.is_finished(p) else "active",
             "start": _date(p.start),
             "end": _date(p.end),
@@ -64,12 +62,12 @@ def project_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
     return out
 
 
-def contact_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
+def contact_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
     out = []
     for c in sorted(cat.contacts.values(), key=lambda c: c.id):
         out.append({
             "id": c.id,
-            "url": absolute(site_url, f"contacts/{c.id}/"),
+            "url": router.record("contact", c.id, absolute=True),
             "kind": c.kind,
             "name": c.name,
             "organisation": c.organisation,
@@ -83,19 +81,19 @@ def contact_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
     return out
 
 
-def resource_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
+def resource_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
     out = []
     for r in sorted(cat.resources.values(), key=lambda r: r.id):
         out.append({
             "id": r.id,
-            "url": absolute(site_url, f"resources/{r.id}/"),
+            "url": router.record("resource", r.id, absolute=True),
             "title": r.title,
             "kind": r.kind,
             "summary": r.summary,
             "published": _date(r.published),
             "licence": r.licence,
             "external_url": r.url,
-            "files": [{"title": title, "file": f.path, "url": absolute(site_url, file_href(f.path)),
+            "files": [{"title": title, "file": f.path, "url": router.file(f.path, absolute=True),
                        "format": f.format, "media_type": f.mime, "bytes": f.size, "pages": f.pages,
                        "sha256": f.sha256} for title, f in cat.resource_files(r)],
             "used_by": sorted(p.id for p in cat.used_by(r.id)),
@@ -103,9 +101,7 @@ def resource_records(cat: Catalogue, site_url: str) -> list[dict[str, Any]]:
     return out
 
 
-def records(cat: Catalogue, site_url: str, kind: str) -> list[dict[str, Any]]:
-    return {"projects": project_records, "contacts": contact_records, "resources": resource_records}[kind](
-        cat, site_url)
+_RECORDS = {"project": project_records, "contact": contact_records, "resource": resource_records}
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
@@ -142,11 +138,11 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def export_files(cat: Catalogue, site_url: str) -> dict[str, str]:
-    """Path under the site → text, for every export."""
+def export_files(cat: Catalogue, router: Router) -> dict[str, str]:
+    """Path under the site → text, for every export (``api/projects.json`` … named by record folder)."""
     out = {}
-    for kind in EXPORTS:
-        rows = records(cat, site_url, kind)
-        out[f"api/{kind}.json"] = to_json(rows)
-        out[f"api/{kind}.csv"] = to_csv(rows)
+    for kind, folder in RECORD_FOLDERS.items():
+        rows = _RECORDS[kind](cat, router)
+        out[f"api/{folder}.json"] = to_json(rows)
+        out[f"api/{folder}.csv"] = to_csv(rows)
     return out

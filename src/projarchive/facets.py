@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
-from .model import Project
+from .model import RESOURCE_KINDS, Project
 
 # facet key (Pagefind filter name) -> label shown on the browse form, in form order
 FACETS: dict[str, str] = {
@@ -42,9 +42,7 @@ def project_years(cat: Catalogue, p: Project) -> tuple[int, ...]:
 
 def project_facets(cat: Catalogue, p: Project) -> tuple[Facet, ...]:
     """The project's filter values, in a stable order (one Facet per value)."""
-    from .pages import RESOURCE_KINDS  # the labels people see on the resources listing
-
-    out = [Facet(KIND, "Project" if p.kind == "project" else "Programme")]
+    out = [Facet(KIND, "Programme" if cat.is_programme(p) else "Project")]
     out += [Facet("theme", t) for t in p.themes]
     out += [Facet("region", r) for r in p.regions]
     out.append(Facet("status", "Finished" if cat.is_finished(p) else "Active"))
@@ -64,7 +62,6 @@ def sort_key(p: Project) -> str:
 class Option:
     value: str
     count: int  # projects with this value in the whole archive
-    href_src: str | None = None  # a listing page that shows the same projects without JavaScript
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,6 @@ class FacetGroup:
 
 def facet_groups(cat: Catalogue) -> tuple[tuple[FacetGroup, ...], tuple[int, int] | None]:
     """Every facet with its values and counts (for the browse form), and the span of years."""
-    from .catalogue import tag_slug
-
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
     years: list[int] = []
     for p in cat.projects.values():
@@ -88,10 +83,8 @@ def facet_groups(cat: Catalogue) -> tuple[tuple[FacetGroup, ...], tuple[int, int
         years += [ys[0], ys[-1]]
     groups = []
     for key, label in FACETS.items():
-        folder = {"theme": "themes", "region": "regions"}.get(key)
         options = tuple(
-            Option(value, n, f"{folder}/{tag_slug(value)}.md" if folder else None)
-            for value, n in sorted(counts[key].items(), key=lambda kv: (kv[0].casefold(), kv[0]))
+            Option(value, n) for value, n in sorted(counts[key].items(), key=lambda kv: (kv[0].casefold(), kv[0]))
         )
         if options:
             groups.append(FacetGroup(key, label, options))

@@ -10,7 +10,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from .catalogue import Catalogue
-from .seo import absolute, record_lastmod
+from .router import Router
+from .seo import record_lastmod
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"
@@ -20,24 +21,22 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def feed_entries(cat: Catalogue, site_url: str) -> list[dict[str, object]]:
+def feed_entries(cat: Catalogue, router: Router) -> list[dict[str, object]]:
     """The entries, newest first (then by title): one per project and per resource."""
     entries = []
     for p in cat.projects.values():
-        src = f"projects/{p.id}.md"
-        entries.append({"title": p.title, "url": absolute(site_url, f"projects/{p.id}/"), "summary": p.summary,
-                        "updated": record_lastmod(cat, src) or cat.build_date, "category": "project",
+        entries.append({"title": p.title, "url": router.record("project", p.id, absolute=True), "summary": p.summary,
+                        "updated": record_lastmod(cat, ("project", p.id)) or cat.build_date, "category": "project",
                         "terms": p.themes})
     for r in cat.resources.values():
-        src = f"resources/{r.id}.md"
-        entries.append({"title": r.title, "url": absolute(site_url, f"resources/{r.id}/"),
-                        "summary": r.summary or "", "updated": record_lastmod(cat, src) or cat.build_date,
+        entries.append({"title": r.title, "url": router.record("resource", r.id, absolute=True),
+                        "summary": r.summary or "", "updated": record_lastmod(cat, ("resource", r.id)) or cat.build_date,
                         "category": "resource", "terms": (r.kind,)})
     entries.sort(key=lambda e: (-e["updated"].toordinal(), str(e["title"]).casefold(), e["url"]))
     return entries
 
 
-def atom_feed(cat: Catalogue, site_url: str, site_name: str) -> str:
+def atom_feed(cat: Catalogue, router: Router, site_name: str) -> str:
     """The feed document as text (UTF-8 XML)."""
     ET.register_namespace("", ATOM)
 
@@ -47,12 +46,12 @@ def atom_feed(cat: Catalogue, site_url: str, site_name: str) -> str:
             el.text = text
         return el
 
-    entries = feed_entries(cat, site_url)
+    entries = feed_entries(cat, router)
     feed = ET.Element(f"{{{ATOM}}}feed")
     sub(feed, "title", f"{site_name}: projects and resources")
-    sub(feed, "id", absolute(site_url, FEED_PATH))
-    sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(site_url, FEED_PATH))
-    sub(feed, "link", rel="alternate", type="text/html", href=absolute(site_url, ""))
+    sub(feed, "id", router.absolute(router.url(FEED_PATH)))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=router.absolute(router.url(FEED_PATH)))
+    sub(feed, "link", rel="alternate", type="text/html", href=router.absolute(router.url("index.md")))
     newest = max((e["updated"] for e in entries), default=cat.build_date)
     sub(feed, "updated", _stamp(newest))
     author = sub(feed, "author")

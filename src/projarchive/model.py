@@ -12,6 +12,26 @@ from decimal import Decimal
 
 from .dates import PartialDate
 
+# ---- the domain's tables, declared once; the schema, pages, facets, exports and router read them
+
+RECORD_FOLDERS: dict[str, str] = {"project": "projects", "contact": "contacts", "resource": "resources"}
+"""Record kind -> the folder of its YAML files (``projects/<id>.yml``), which is also the folder of
+its pages (``/projects/<id>/``) and the name of its exports (``api/projects.json``)."""
+
+PROJECT_KINDS = ("project", "programme")
+CONTACT_KINDS = ("person", "organisation")
+
+RESOURCE_KINDS: dict[str, str] = {
+    "toolkit": "Toolkits",
+    "report": "Reports",
+    "data": "Data",
+    "infographic": "Infographics",
+    "form": "Forms",
+    "other": "Other documents",
+}
+"""Resource kind -> its label where resources are grouped (listing headings, browse facet), in
+the order the listing shows them."""
+
 
 @dataclass(frozen=True)
 class Link:
@@ -80,7 +100,7 @@ class Project:
     start: PartialDate
     summary: str
     short_title: str | None = None
-    kind: str = "project"  # project | programme
+    kind: str | None = None  # as written; Catalogue.is_programme is the derived fact
     end: PartialDate | None = None
     dates_note: str | None = None
     status: str | None = None  # as written; see Catalogue.is_finished for the derived fact

@@ -16,11 +16,10 @@ from . import strictyaml
 from .dates import parse_date
 from .model import NewsPost
 from .problems import Problems
-from .schema import ID_RE
+from .schema import NEWS_LINKS, Context, Invalid
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
-LINK_KEYS = ("projects", "organisations", "resources")
 
 
 def load_posts(
@@ -81,23 +80,7 @@ def _load(
         except ValueError as e:
             mk = doc.mark(("date",))
             problems.add(shown, mk.line, mk.column, "date", str(e))
-    links: dict[str, tuple[str, ...]] = {}
-    for key in LINK_KEYS:
-        value = data.get(key) or []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            mk = doc.mark((key,))
-            problems.add(shown, mk.line, mk.column, key, "should be a list of ids, e.g. [take-ten-people]")
-            continue
-        ids = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not ID_RE.match(item):
-                mk = doc.mark((key, i))
-                problems.add(shown, mk.line, mk.column, f"{key}[{i}]", f"{item!r} is not an id")
-                continue
-            ids.append(item)
-        links[key] = tuple(ids)
+    links = _links(doc, shown, problems)
     body = text[m.end():]
     h1 = _H1.search(body)
     if not h1:
@@ -106,3 +89,19 @@ def _load(
         return None
     return NewsPost(src=src, path=shown, title=h1.group(1), date=date, **links), doc
 
+
+
+def _links(doc: strictyaml.Document, shown: str, problems: Problems) -> dict[str, tuple[str, ...]]:
+    """The records the post names, read with their declarations in :data:`projarchive.schema.NEWS_LINKS`
+    (the catalogue checks that they exist, as for records)."""
+    ctx = Context(doc, shown, problems)
+    links: dict[str, tuple[str, ...]] = {}
+    for f in NEWS_LINKS.fields:
+        value = doc.data.get(f.name)
+        if value is None:
+            continue
+        try:
+            links[f.name] = f.type.convert(value, ctx, (f.name,))
+        except Invalid as e:
+            ctx.report((f.name,), str(e))
+    return links

@@ -19,20 +19,14 @@ from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
-from .files import file_href
-from .model import Contact, Project, Resource
+from .files import file_dest
+from .model import RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
 from .privacy import details_withheld
 from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
+from .router import listing_src, record_src
+from .schema import key_reference
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
-RESOURCE_KINDS = {
-    "toolkit": "Toolkits",
-    "report": "Reports",
-    "data": "Data",
-    "infographic": "Infographics",
-    "form": "Forms",
-    "other": "Other documents",
-}
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,6 @@ class Settings:
 
     banner: str = DEFAULT_BANNER
     recent: int = 5
-    news_index: str = "news/index.md"
     # privacy: a person's email and phone are not shown on projects that finished more than this
     # many years before the build (their organisation's details are shown instead); 0 = always shown
     personal_details_years: int = 0
@@ -77,24 +70,14 @@ class PageSpec:
     record: str | None = None  # the YAML file this page comes from, for "edit this page"
     toc: tuple[tuple[str, str], ...] = ()  # (anchor id, heading) of the page's h2 headings
     description: str | None = None
+    ref: tuple[str, str] | None = None  # (kind, id) of the record the page shows
 
     @property
     def searchable(self) -> bool:
         """Whether the page is a search result. Record pages are; listings are not: they only
         repeat the titles and summaries of records that are results themselves, and indexed,
         they would crowd every result list (and grow the index several times over)."""
-        return self.record is not None
-
-
-def src_to_url(src: str, directory_urls: bool = True) -> str:
-    """Where MkDocs publishes a Markdown source: ``projects/x.md`` → ``projects/x/``."""
-    stem = src.removesuffix(".md")
-    if posixpath.basename(stem) in ("index", "README"):
-        parent = posixpath.dirname(stem)
-        if directory_urls:
-            return parent + "/" if parent else ""
-        return posixpath.join(parent, "index.html")
-    return stem + "/" if directory_urls else stem + ".html"
+        return self.ref is not None
 
 
 def shared_nav_key(page_url: str, nav_urls: frozenset[str]) -> str | None:
@@ -110,7 +93,10 @@ def shared_nav_key(page_url: str, nav_urls: frozenset[str]) -> str | None:
 
 
 class Links:
-    """Relative links from one page to any record, listing or file. Used by the templates."""
+    """Relative links from one page to any record, listing or file. Used by the templates.
+
+    ``url_of`` gives a source's URL (the build's router, which also checks that the site has
+    the page); every link is then made relative to the page at ``from_url``."""
 
     def __init__(self, from_url: str, url_of: Callable[[str], str]) -> None:
         self.from_url = from_url
@@ -120,13 +106,13 @@ class Links:
         return relative_url(self.url_of(src), self.from_url)
 
     def project(self, project_id: str) -> str:
-        return self.page(f"projects/{project_id}.md")
+        return self.page(record_src("project", project_id))
 
     def resource(self, resource_id: str) -> str:
-        return self.page(f"resources/{resource_id}.md")
+        return self.page(record_src("resource", resource_id))
 
     def contact(self, contact_id: str) -> str:
-        return self.page(f"contacts/{contact_id}.md")
+        return self.page(record_src("contact", contact_id))
 
     def theme(self, name: str) -> str:
         return self.page(f"themes/{tag_slug(name)}.md")
@@ -139,8 +125,9 @@ class Links:
         return relative_url(path, self.from_url)
 
     def file(self, path: str) -> str:
-        """A download link; the path is percent-encoded so '#', '?' or '%' in a file name survive."""
-        return relative_url(file_href(path), self.from_url)
+        """A download link to a document under ``resources/`` (its URL is percent-encoded, so '#',
+        '?' or '%' in a file name survive)."""
+        return self.page(file_dest(path))
 
 
 # --------------------------------------------------------------------------- page models
@@ -151,7 +138,7 @@ def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
         "project": p,
         "dates": date_range(p.start, p.end),
         "finished": cat.is_finished(p),
-        "is_programme": p.kind == "programme",
+        "is_programme": cat.is_programme(p),
     }
 
 
@@ -189,6 +176,7 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
     context = {
         "project": p,
         "finished": finished,
+        "is_programme": cat.is_programme(p),
         "banner": settings.banner,
         "dates": date_range(p.start, p.end),
         "programme": cat.projects[p.programme] if p.programme else None,
@@ -202,7 +190,8 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
         "facets": project_facets(cat, p),
         "sort_start": facet_sort_key(p),
     }
-    return PageSpec(f"projects/{p.id}.md", p.title, "archive/project.html", context, p.path, tuple(toc), p.summary)
+    return PageSpec(record_src("project", p.id), p.title, "archive/project.html", context, p.path, tuple(toc),
+                    p.summary, ("project", p.id))
 
 
 def _withheld(cat: Catalogue, project: Project, contact: Contact, settings: Settings) -> bool:
@@ -230,7 +219,8 @@ def _resource_page(cat: Catalogue, r: Resource) -> PageSpec:
         "used_by": [_project_card(cat, p) for p in cat.used_by(r.id)],
         "news": cat.news_about("resource", r.id),
     }
-    return PageSpec(f"resources/{r.id}.md", r.title, "archive/resource.html", context, r.path, (), r.summary)
+    return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, (), r.summary,
+                    ("resource", r.id))
 
 
 def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
@@ -252,7 +242,8 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
         ],
         "news": cat.news_about("contact", c.id),
     }
-    return PageSpec(f"contacts/{c.id}.md", c.name, "archive/contact.html", context, c.path, (), c.note)
+    return PageSpec(record_src("contact", c.id), c.name, "archive/contact.html", context, c.path, (), c.note,
+                    ("contact", c.id))
 
 
 def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str,
@@ -348,7 +339,7 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     pages: list[PageSpec] = []
     per_page = settings.per_page
     pages += _paged(
-        "projects/index.md", "All projects", "archive/projects.html", list(cat.projects.values()), per_page,
+        listing_src("project"), "All projects", "archive/projects.html", list(cat.projects.values()), per_page,
         lambda chunk: {"cards": [_project_card(cat, p) for p in chunk]},
         "Every project in the archive, newest first.",
     )
@@ -372,7 +363,7 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
                 for k in kinds if any(r.kind == k for r in chunk)]
 
     pages += _paged(
-        "resources/index.md", "Resources", "archive/resources.html", by_kind, per_page,
+        listing_src("resource"), "Resources", "archive/resources.html", by_kind, per_page,
         lambda chunk: {"groups": resource_groups(chunk)},
         "Toolkits, reports and other documents, by kind.",
         toc=lambda chunk: tuple((g["kind"], g["label"]) for g in resource_groups(chunk)),
@@ -386,7 +377,7 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
                      if any(c.kind == kind for c in chunk))
 
     pages += _paged(
-        "contacts/index.md", "Contacts", "archive/contacts.html", people + orgs, per_page,
+        listing_src("contact"), "Contacts", "archive/contacts.html", people + orgs, per_page,
         lambda chunk: {"people": [c for c in chunk if c.kind == "person"],
                        "organisations": [c for c in chunk if c.kind == "organisation"],
                        "count": cat.appearances},
@@ -434,6 +425,23 @@ def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
         "organisations": [cat.contacts[i] for i in post.organisations],
         "resources": [_resource_model(cat, cat.resources[i]) for i in post.resources],
     }
+
+
+GUIDE_SRC = "maintainers.md"  # the maintainer guide, which gains the table of every record key
+
+
+def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool
+                          ) -> tuple[str, dict[str, Any]] | None:
+    """What the archive adds below a hand-written page (template, context), or None: a news post's
+    records, the guide's key reference, the home page's counts and recent projects."""
+    news = news_context(cat, src)
+    if news is not None:
+        return "archive/news-links.html", news
+    if src == GUIDE_SRC:
+        return "archive/keys.html", {"kinds": key_reference(), "folders": RECORD_FOLDERS}
+    if is_homepage:
+        return "archive/home.html", home_context(cat, settings)
+    return None
 
 
 def render_page(

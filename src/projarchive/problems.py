@@ -63,7 +63,11 @@ class Problems:
         return "\n".join(lines)
 
 
-class ArchiveError(Exception):
+class BuildError(Exception):
+    """Stops a build; the message is written for the maintainer and shown as it is."""
+
+
+class ArchiveError(BuildError):
     """Raised when records cannot be turned into a site; carries every problem found."""
 
     def __init__(self, problems: Problems) -> None:

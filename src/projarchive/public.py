@@ -19,6 +19,7 @@ from . import csp
 from .catalogue import Catalogue
 from .exports import export_files
 from .feed import FEED_PATH, atom_feed
+from .router import Router
 from .search import html_files
 
 
@@ -51,7 +52,7 @@ class PolicyWriter:
         (site / "_headers").write_text(csp.headers_file(self.hashes), encoding="utf-8")
 
 
-def public_files(catalogue: Catalogue, site_url: str, site_name: str) -> dict[str, str]:
+def public_files(catalogue: Catalogue, router: Router, site_name: str) -> dict[str, str]:
     """The data files the site publishes besides its pages (path → text): exports and the feed.
     The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
-    return {**export_files(catalogue, site_url), FEED_PATH: atom_feed(catalogue, site_url, site_name)}
+    return {**export_files(catalogue, router), FEED_PATH: atom_feed(catalogue, router, site_name)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
@@ -105,13 +105,22 @@ class Text(Type):
 
 @dataclass(frozen=True)
 class Id(Type):
-    """The id of another record of ``kind``; existence is checked by the catalogue."""
+    """The id of another record of ``kind``; the catalogue checks every declared Id (see :func:`leaves`).
+
+    ``role`` says what the named record must be, or becomes, here: an ``organisation`` must be a
+    contact with ``kind: organisation``; a project named as a ``programme`` *is* one (derived, so
+    it need not say ``kind: programme``, but it must not say ``kind: project``). A record cannot
+    name itself in a field with a role."""
 
     kind: str
+    role: str | None = None
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return f"id of a {self.kind}"
+        def a(word: str) -> str:
+            return ("an " if word[0] in "aeiou" else "a ") + word
+
+        return f"id of {a(self.kind)}" if self.role is None else f"id of {a(self.role)} (a {self.kind} record)"
 
     def convert(self, value: Any, ctx: Context, at: Path) -> str:
         text = _need_text(value, f"{self.kind} id")
@@ -256,10 +265,16 @@ class Phone(Type):
         return {"type": "string", "minLength": 1}
 
 
+@dataclass(frozen=True)
 class FilePath(Type):
-    """A path under ``resources/``; existence and safety are checked by :mod:`.files`."""
+    """A path under ``resources/``; the catalogue measures every declared FilePath (see :func:`leaves`),
+    and existence and safety are checked by :mod:`.files`. ``image``: it must be an image."""
 
-    label = "file path under resources/"
+    image: bool = False
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return "image file under resources/" if self.image else "file path under resources/"
 
     def convert(self, value: Any, ctx: Context, at: Path) -> str:
         from .files import check_relative_path  # local import: files imports nothing of ours back
@@ -463,7 +478,7 @@ PARA = Text(multiline=True)
 MD = Text(multiline=True, markdown=True)
 
 IMAGE = Obj((
-    Field("file", FilePath(), True, "Image file under resources/", "images/take-ten-people.jpg"),
+    Field("file", FilePath(image=True), True, "Image file under resources/", "images/take-ten-people.jpg"),
     Field("alt", TEXT, True, "What the image shows, for people who cannot see it", "Painting of a garden"),
     Field("credit", TEXT, False, "Credit line shown under the image", "Artist: Bob Houlston"),
 ), model.Image, title="image")
@@ -477,8 +492,9 @@ PROJECT = Obj((
     Field("title", TEXT, True, "Full title, as on the original page",
           '"Take Ten People: Integrating employment, learning and skills"'),
     Field("short_title", TEXT, False, "Short name for listings and navigation", "Take Ten People"),
-    Field("kind", Choice(("project", "programme")), False,
-          "'programme' for a project that groups others (they name it in 'programme')", "project"),
+    Field("kind", Choice(model.PROJECT_KINDS), False,
+          "'programme' for a project that groups others; optional, as being named in another's 'programme' "
+          "makes a project one", "programme"),
     Field("start", Date(partial=True), True, "When the project started", "2009-04-01"),
     Field("end", Date(partial=True), False, "When it ended; omit or null while running", "2010-03-31"),
     Field("dates_note", PARA, False, "Why the dates are approximate, shown beside them",
@@ -492,10 +508,10 @@ PROJECT = Obj((
           "[mental health, employment]"),
     Field("regions", ListOf(TEXT, unique=True, allow_one=True), False, "Regions; each gets a listing page",
           "[East of England]"),
-    Field("programme", Id("project"), False, "Id of the programme this project belongs to",
+    Field("programme", Id("project", "programme"), False, "Id of the programme this project belongs to",
           "clmh-research-2015-17"),
     Field("organisations", ListOf(Obj((
-        Field("id", Id("contact"), True, "Id of an organisation contact", "niace"),
+        Field("id", Id("contact", "organisation"), True, "Id of an organisation contact", "niace"),
         Field("role", TEXT, True, "Its role on this project", "Lead organisation"),
     ), model.OrganisationRole, title="organisation role")), False, "Partners, funders, evaluators with their role",
           "- {id: niace, role: Lead organisation}"),
@@ -527,7 +543,8 @@ PROJECT = Obj((
     Field("contacts", ListOf(Obj((
         Field("id", Id("contact"), True, "Id of a contact", "catina-barrett"),
         Field("role", TEXT, False, "Role on this project, as it was then", "Regional Project Officer"),
-        Field("organisation", Id("contact"), False, "Id of the organisation they were with then, if not their current one",
+        Field("organisation", Id("contact", "organisation"), False,
+              "Id of the organisation they were with then, if not their current one",
               "niace"),
         Field("email", Email(), False, "Email as it was then", "catina.barrett@niace.org.uk"),
         Field("phone", Phone(), False, "Phone as it was then, in quotes", '"0116 204 4200"'),
@@ -539,9 +556,9 @@ PROJECT = Obj((
 ), model.Project, _check_project, title="project")
 
 CONTACT = Obj((
-    Field("kind", Choice(("person", "organisation")), True, "person | organisation", "person"),
+    Field("kind", Choice(model.CONTACT_KINDS), True, " | ".join(model.CONTACT_KINDS), "person"),
     Field("name", TEXT, True, "Full name", "Catina Barrett"),
-    Field("organisation", Id("contact"), False, "Person only: id of their organisation", "niace"),
+    Field("organisation", Id("contact", "organisation"), False, "Person only: id of their organisation", "niace"),
     Field("role", TEXT, False, "Person: their current role", "National co-ordinator"),
     Field("email", Email(), False, "Email address", "catina.barrett@education.gov.uk"),
     Field("phone", Phone(), False, "Phone number, in quotes, as typed", '"07920 493620"'),
@@ -553,8 +570,7 @@ CONTACT = Obj((
 
 RESOURCE = Obj((
     Field("title", TEXT, True, "Title of the document or toolkit", "Take Ten People resource pack"),
-    Field("kind", Choice(("toolkit", "report", "data", "infographic", "form", "other")), True,
-          "toolkit | report | data | infographic | form | other", "toolkit"),
+    Field("kind", Choice(tuple(model.RESOURCE_KINDS)), True, " | ".join(model.RESOURCE_KINDS), "toolkit"),
     Field("summary", PARA, False, "What it is and who it is for", "A collection of resources for practitioners."),
     Field("published", Date(partial=True), False, "When it was published", "2010-03"),
     Field("licence", TEXT, False, "Licence, e.g. an SPDX id", "OGL-3.0"),
@@ -568,7 +584,33 @@ RESOURCE = Obj((
 ), model.Resource, _check_resource, title="resource")
 
 KINDS: dict[str, Obj] = {"project": PROJECT, "contact": CONTACT, "resource": RESOURCE}
-FOLDERS: dict[str, str] = {"project": "projects", "contact": "contacts", "resource": "resources"}
+
+# The records a news post is about, in its front matter (the rest of it is Material's).
+NEWS_LINKS = Obj((
+    Field("projects", ListOf(Id("project"), unique=True, allow_one=True), False, "Projects the post is about",
+          "[take-ten-people]"),
+    Field("organisations", ListOf(Id("contact", "organisation"), unique=True, allow_one=True), False,
+          "Organisations it is about", "[niace]"),
+    Field("resources", ListOf(Id("resource"), unique=True, allow_one=True), False, "Resources it is about",
+          "[take-ten-people-pack]"),
+), dict, title="news post")
+
+
+def leaves(spec: Type, value: Any, at: Path = ()) -> Iterator[tuple[Path, Type, Any]]:
+    """Every value of a converted record (or :class:`Partial`) with the type declared for it, and where.
+
+    The catalogue walks these to check references (:class:`Id`) and measure files
+    (:class:`FilePath`) from the declarations alone: a new reference field needs no new check."""
+    if isinstance(spec, Obj):
+        for f in spec.fields:
+            item = value.get(f.name) if isinstance(value, dict) else getattr(value, f.name, None)
+            if item is not None:
+                yield from leaves(f.type, item, (*at, f.name))
+    elif isinstance(spec, ListOf):
+        for i, item in enumerate(value if isinstance(value, tuple) else ()):
+            yield from leaves(spec.item, item, (*at, i))
+    else:
+        yield at, spec, value
 
 
 def convert(kind: str, record_id: str, doc: Document, path: str, problems: Problems) -> Any:
@@ -602,7 +644,7 @@ def json_schema(kind: str) -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{kind}.schema.json",
         "title": f"Project resource library: {kind} record",
-        "description": f"A {kind} record: {FOLDERS[kind]}/<id>.yml. Generated from projarchive.schema; do not edit.",
+        "description": f"A {kind} record: {model.RECORD_FOLDERS[kind]}/<id>.yml. Generated from projarchive.schema; do not edit.",
         **body,
     }
 
@@ -625,4 +667,5 @@ def key_reference() -> list[tuple[str, list[tuple[str, Field]]]]:
     return out
 
 
-__all__ = ["FOLDERS", "ID_RE", "KINDS", "Field", "Invalid", "Partial", "convert", "json_schema", "key_reference"]
+__all__ = ["ID_RE", "KINDS", "NEWS_LINKS", "Field", "Invalid", "Partial", "convert", "json_schema",
+           "key_reference", "leaves"]

@@ -39,6 +39,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import cbor
+from .problems import BuildError
+from .router import Router
 
 BUNDLE = "pagefind"  # the folder under the site that holds the index and pagefind.js
 
@@ -55,7 +57,7 @@ UNUSED_BUNDLE_FILES = (
 EXCLUDE_SELECTORS = ("a.headerlink",)
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(BuildError):
     """Pagefind could not index the site."""
 
 
@@ -85,13 +87,6 @@ def html_files(site_dir: str) -> Iterator[str]:
         for name in sorted(names):
             if name.endswith(".html"):
                 yield name if rel == "." else f"{rel}/{name}"
-
-
-def url_of_file(rel_path: str) -> str:
-    """The URL Pagefind gives a file (as its CLI does): ``a/index.html`` is ``/a/``."""
-    if rel_path == "index.html" or rel_path.endswith("/index.html"):
-        rel_path = rel_path[: -len("index.html")]
-    return "/" + rel_path
 
 
 INDEXED_MARK = "<div data-pagefind-body>"  # how partials/archive-indexed.html opens the indexed part
@@ -130,7 +125,8 @@ class SiteIndexer:
     language). At most ``window`` pages wait in Pagefind at once, so memory stays bounded
     when the build outruns it."""
 
-    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 512) -> None:
+    def __init__(self, *, executable: str | None = None, language: str = "en", window: int = 512,
+                 router: Router | None = None) -> None:
         argv = [executable or pagefind_executable(), "--service"]
         try:
             self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -138,6 +134,7 @@ class SiteIndexer:
         except OSError as e:
             raise SearchIndexError(f"could not start Pagefind ({argv[0]}): {e}") from None
         self._window = window
+        self._router = router or Router()  # the URL of each page, as the site links to it
         self._outbox: queue.Queue[bytes | None] = queue.Queue()
         self._lock = threading.Condition()
         self._next_id = 0
@@ -253,7 +250,7 @@ class SiteIndexer:
     # ------------------------------------------------------------------ the build's side
 
     def add_page(self, rel_path: str, html: str) -> None:
-        """Hand over the page published at ``rel_path`` under the site (URL as Pagefind's CLI gives it).
+        """Hand over the page published at ``rel_path`` under the site (its URL from the router).
 
         ``html`` is the whole page, or a document holding only what Pagefind reads of it (the
         ``data-pagefind-body`` element, see :meth:`IndexedPart.document`): everything outside that
@@ -263,7 +260,8 @@ class SiteIndexer:
         self.added.add(rel_path)
         self._pages += 1
         self._marked += "data-pagefind-body" in html
-        self._send({"type": "AddFile", "index_id": self._index, "url": url_of_file(rel_path),
+        url = "/" + self._router.url_of_dest(rel_path)
+        self._send({"type": "AddFile", "index_id": self._index, "url": url,
                     "file_contents": html, "file_path": None}, rel_path)
 
     def write(self, site_dir: str) -> None:

@@ -20,23 +20,11 @@ import json
 from typing import Any
 
 from .catalogue import Catalogue
-from .files import file_href
 from .model import Contact, Project, Resource
+from .router import Router
 
 _FUNDER_WORDS = ("fund", "commission", "sponsor")
-
-
-def absolute(site_url: str, path: str) -> str:
-    """``path`` (relative to the site root) as an absolute URL under ``site_url``."""
-    return site_url.rstrip("/") + "/" + path.lstrip("/")
-
-
-def record_of(src: str) -> tuple[str, str] | None:
-    """``projects/x.md`` → ``("projects", "x")``; None for listings and hand-written pages."""
-    folder, _, name = src.partition("/")
-    if folder in ("projects", "resources", "contacts") and name.endswith(".md") and name != "index.md":
-        return folder, name.removesuffix(".md")
-    return None
+Ref = tuple[str, str]  # (kind, id) of a record: ("project", "take-ten-people")
 
 
 def _project_date(cat: Catalogue, p: Project) -> dt.date | None:
@@ -46,46 +34,44 @@ def _project_date(cat: Catalogue, p: Project) -> dt.date | None:
     return None
 
 
-def record_lastmod(cat: Catalogue, src: str) -> dt.date | None:
+def record_lastmod(cat: Catalogue, ref: Ref | None) -> dt.date | None:
     """The date a record page is "as of", from the record, never the clock.
 
     Project: its end date once finished. Resource: its ``published`` date, else the latest end of
     the projects using it. Contact: the latest end of the projects they appear on. ``None`` (the
     build date, from SOURCE_DATE_EPOCH, is used) for active projects, undated records and other pages.
     """
-    rec = record_of(src)
-    if rec is None:
+    if ref is None:
         return None
-    folder, rid = rec
-    if folder == "projects" and rid in cat.projects:
+    kind, rid = ref
+    if kind == "project":
         return _project_date(cat, cat.projects[rid])
-    if folder == "resources" and rid in cat.resources:
+    if kind == "resource":
         r = cat.resources[rid]
         if r.published is not None:
             return min(r.published.last_day, cat.build_date)
         dates = [_project_date(cat, p) for p in cat.used_by(rid)]
-    elif folder == "contacts" and rid in cat.contacts:
-        dates = [_project_date(cat, a.project) for a in cat.appearances(rid)]
     else:
-        return None
+        dates = [_project_date(cat, a.project) for a in cat.appearances(rid)]
     known = [d for d in dates if d is not None]
     return max(known) if known and len(known) == len(dates) else None
 
 
-def _organisation(c: Contact, site_url: str) -> dict[str, Any]:
+def _organisation(c: Contact, router: Router) -> dict[str, Any]:
     out: dict[str, Any] = {"@type": "Organization", "name": c.name,
-                           "url": absolute(site_url, f"contacts/{c.id}/")}
+                           "url": router.record("contact", c.id, absolute=True)}
     if c.url:
         out["sameAs"] = c.url
     return out
 
 
-def _project_ld(cat: Catalogue, p: Project, site_url: str) -> dict[str, Any]:
+def _project_ld(cat: Catalogue, p: Project, router: Router) -> dict[str, Any]:
+    url = router.record("project", p.id, absolute=True)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Project",
-        "@id": absolute(site_url, f"projects/{p.id}/"),
-        "url": absolute(site_url, f"projects/{p.id}/"),
+        "@id": url,
+        "url": url,
         "name": p.title,
         "description": p.summary,
         "startDate": p.start.iso(),
@@ -99,24 +85,25 @@ def _project_ld(cat: Catalogue, p: Project, site_url: str) -> dict[str, Any]:
     members = [o for o in p.organisations if not any(w in o.role.casefold() for w in _FUNDER_WORDS)]
     funders = [o for o in p.organisations if any(w in o.role.casefold() for w in _FUNDER_WORDS)]
     if members:
-        data["member"] = [{**_organisation(cat.contacts[o.id], site_url), "description": o.role} for o in members]
+        data["member"] = [{**_organisation(cat.contacts[o.id], router), "description": o.role} for o in members]
     if funders:
-        data["funder"] = [_organisation(cat.contacts[o.id], site_url) for o in funders]
+        data["funder"] = [_organisation(cat.contacts[o.id], router) for o in funders]
     if p.programme:
         data["isPartOf"] = {"@type": "Project", "name": cat.projects[p.programme].title,
-                            "url": absolute(site_url, f"projects/{p.programme}/")}
+                            "url": router.record("project", p.programme, absolute=True)}
     if p.resources:
         data["subjectOf"] = [{"@type": "CreativeWork", "name": cat.resources[r].title,
-                              "url": absolute(site_url, f"resources/{r}/")} for r in p.resources]
+                              "url": router.record("resource", r, absolute=True)} for r in p.resources]
     return data
 
 
-def _resource_ld(cat: Catalogue, r: Resource, site_url: str) -> dict[str, Any]:
+def _resource_ld(cat: Catalogue, r: Resource, router: Router) -> dict[str, Any]:
+    url = router.record("resource", r.id, absolute=True)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "CreativeWork",
-        "@id": absolute(site_url, f"resources/{r.id}/"),
-        "url": absolute(site_url, f"resources/{r.id}/"),
+        "@id": url,
+        "url": url,
         "name": r.title,
         "genre": r.kind,
     }
@@ -135,7 +122,7 @@ def _resource_ld(cat: Catalogue, r: Resource, site_url: str) -> dict[str, Any]:
             "name": title,
             "encodingFormat": facts.mime,
             "contentSize": f"{facts.size} B",
-            "url": absolute(site_url, file_href(facts.path)),
+            "url": router.file(facts.path, absolute=True),
         }
         if facts.pages:
             part["numberOfPages"] = facts.pages
@@ -145,15 +132,15 @@ def _resource_ld(cat: Catalogue, r: Resource, site_url: str) -> dict[str, Any]:
     return data
 
 
-def _contact_ld(cat: Catalogue, c: Contact, site_url: str) -> dict[str, Any]:
-    url = absolute(site_url, f"contacts/{c.id}/")
+def _contact_ld(cat: Catalogue, c: Contact, router: Router) -> dict[str, Any]:
+    url = router.record("contact", c.id, absolute=True)
     data: dict[str, Any] = {"@context": "https://schema.org", "@id": url, "url": url, "name": c.name}
     if c.kind == "person":
         data["@type"] = "Person"
         if c.role:
             data["jobTitle"] = c.role
         if c.organisation and c.organisation in cat.contacts:
-            data["worksFor"] = _organisation(cat.contacts[c.organisation], site_url)
+            data["worksFor"] = _organisation(cat.contacts[c.organisation], router)
     else:
         data["@type"] = "Organization"
         if c.url:
@@ -165,19 +152,17 @@ def _contact_ld(cat: Catalogue, c: Contact, site_url: str) -> dict[str, Any]:
     return data
 
 
-def json_ld(cat: Catalogue, src: str, site_url: str) -> dict[str, Any] | None:
-    """The schema.org description of the record page ``src``, or None for other pages."""
-    rec = record_of(src)
-    if rec is None:
+_LD = {"project": ("projects", _project_ld), "resource": ("resources", _resource_ld),
+       "contact": ("contacts", _contact_ld)}
+
+
+def json_ld(cat: Catalogue, ref: Ref | None, router: Router) -> dict[str, Any] | None:
+    """The schema.org description of a record's page, or None for other pages."""
+    if ref is None:
         return None
-    folder, rid = rec
-    if folder == "projects" and rid in cat.projects:
-        return _project_ld(cat, cat.projects[rid], site_url)
-    if folder == "resources" and rid in cat.resources:
-        return _resource_ld(cat, cat.resources[rid], site_url)
-    if folder == "contacts" and rid in cat.contacts:
-        return _contact_ld(cat, cat.contacts[rid], site_url)
-    return None
+    kind, rid = ref
+    table, describe = _LD[kind]
+    return describe(cat, getattr(cat, table)[rid], router)
 
 
 def script_json(data: Any) -> str:
@@ -187,23 +172,21 @@ def script_json(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def page_meta(cat: Catalogue, src: str, site_url: str, title: str, description: str | None) -> dict[str, Any]:
+def page_meta(cat: Catalogue, ref: Ref | None, router: Router, title: str, description: str | None) -> dict[str, Any]:
     """What the page head shows for a generated page: Open Graph / Twitter data and the JSON-LD text.
 
     Values are plain text; the template escapes them (``|e``), except ``json_ld``, which is
     already safe for a script element (see :func:`script_json`).
     """
-    ld = json_ld(cat, src, site_url)
-    rec = record_of(src)
-    og_type = "article" if rec else "website"
+    ld = json_ld(cat, ref, router)
     image = None
-    if rec and rec[0] == "projects" and rec[1] in cat.projects and cat.projects[rec[1]].image:
-        pic = cat.projects[rec[1]].image
-        image = {"url": absolute(site_url, file_href(pic.file)), "alt": pic.alt}
+    if ref is not None and ref[0] == "project" and cat.projects[ref[1]].image:
+        pic = cat.projects[ref[1]].image
+        image = {"url": router.file(pic.file, absolute=True), "alt": pic.alt}
     return {
         "title": title,
         "description": description or "",
-        "type": og_type,
+        "type": "article" if ref else "website",
         "image": image,
         "json_ld": script_json(ld) if ld is not None else None,
     }

@@ -1,0 +1,111 @@
+"""The build session (projarchive.session): one object per build holds every rule the MkDocs
+adapter used to hold. Driven here without MkDocs, as another site generator would drive it,
+and once through MkDocs for what only a real build shows (publishing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Archive, snapshot
+
+from projarchive.problems import BuildError
+from projarchive.session import BuildConfig, BuildSession
+
+RECORDS = {
+    "projects/prog.yml": "title: A programme\nstart: 2015-09-01\nsummary: It groups projects.\n",
+    "projects/one.yml": "title: One <b>project</b>\nstart: 2016-01-01\nend: 2017-01-01\nsummary: First.\n"
+                        "programme: prog\nsections:\n  - {heading: Aims & means, body: To learn.}\n",
+    "contacts/acme.yml": "kind: organisation\nname: Acme\n",
+}
+
+
+def session_for(root: Path, command: str | None = None, **options) -> BuildSession:
+    for rel, body in RECORDS.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+    (root / "docs").mkdir(exist_ok=True)
+    return BuildSession(
+        BuildConfig(root=str(root), docs_dir=str(root / "docs"), site_dir=str(root / "site"),
+                    templates=str(REPO / "overrides"), site_url="https://example.org/a/", site_name="A",
+                    options=options, command=command),
+        environ={"SOURCE_DATE_EPOCH": "1767225600"},
+    )
+
+
+def test_generated_pages_get_escaped_titles_their_record_data_and_a_date(tmp_path):
+    session = session_for(tmp_path)
+    meta = session.page_meta("projects/one.md", None)
+    assert meta.meta["title"] == "One &lt;b&gt;project&lt;/b&gt;"  # Material writes meta.title unescaped
+    assert '"@type":"Project"' in meta.meta["archive_seo"]["json_ld"]
+    assert "search" not in meta.meta and meta.update_date == "2017-01-01"
+    assert session.page_meta("projects/index.md", None).meta["search"] == {"exclude": True}  # a listing
+    assert session.page_meta("news/index.md", "blog.html").meta == {"search": {"exclude": True}}
+    assert session.page_meta("about.md", None).meta == {}
+
+
+def test_page_content_and_toc_come_from_the_archive_with_links_checked(tmp_path):
+    session = session_for(tmp_path)
+    pages, documents, data = session.generated_files(["index.md", "about.md"])
+    session.site_files({**{spec.src: (session.router.dest(spec.src), session.router.url(spec.src)) for spec in pages},
+                        "index.md": ("index.html", "./"), "about.md": ("about/index.html", "about/")})
+    content = session.page_content("projects/one.md", "", "projects/one/", False)
+    assert ("aims-means", "Aims &amp; means") in content.toc
+    assert 'href="../prog/"' in content.html
+    home = session.page_content("index.md", "<p>Intro</p>", "", True)
+    assert home.html.startswith("<p>Intro</p>") and "projects/" in home.html and home.toc is None
+    assert session.page_content("about.md", "<p>A</p>", "about/", False).html == "<p>A</p>"
+    with pytest.raises(BuildError, match="internal link to missing.md"):
+        session.url_of("missing.md")
+
+
+def test_a_hand_written_file_where_the_archive_generates_one_is_an_error_naming_it(tmp_path):
+    session = session_for(tmp_path)
+    with pytest.raises(BuildError) as e:
+        session.generated_files(["index.md", "projects/one.md", "api/projects.json"])
+    assert str(e.value).splitlines() == [
+        "docs/api/projects.json clashes with a page or file the archive generates; rename or remove it",
+        "docs/projects/one.md clashes with a page or file the archive generates; rename or remove it",
+    ]
+
+
+def test_a_platform_that_publishes_a_page_elsewhere_stops_the_build(tmp_path):
+    session = session_for(tmp_path)
+    pages, _, _ = session.generated_files([])
+    addresses = {spec.src: (session.router.dest(spec.src), session.router.url(spec.src)) for spec in pages}
+    addresses["projects/one.md"] = ("projects/one.html", "projects/one.html")
+    with pytest.raises(BuildError, match="projects/one.md: the site generator publishes it at projects/one.html"):
+        session.site_files(addresses)
+
+
+def test_settings_and_environment_are_read_for_each_build(tmp_path):
+    assert session_for(tmp_path, recent=2).settings.recent == 2
+    assert session_for(tmp_path).share_parts
+    with pytest.raises(BuildError, match="extra.archive: unknown option"):
+        session_for(tmp_path, recnet=2)
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
+        BuildSession(BuildConfig(root=str(tmp_path), docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "s"),
+                                 templates=str(REPO / "overrides")), environ={"SOURCE_DATE_EPOCH": "soon"})
+
+
+def test_only_mkdocs_build_publishes_through_a_staging_folder(tmp_path):
+    building = session_for(tmp_path, command="build")
+    assert building.site_dir == str(tmp_path / "site") + ".building"
+    assert session_for(tmp_path, command="serve").site_dir == str(tmp_path / "site")
+    assert building.end() is not None  # never finished: discarded, and the maintainer is told
+    assert not Path(building.site_dir).exists()
+
+
+def test_a_site_folder_named_like_mkdocs_serves_temporary_folder_is_still_published_atomically(tmp_path):
+    """`mkdocs serve` is known from the command, not from the folder's name (it once was: mkdocs_*)."""
+    archive = Archive(tmp_path / "archive")
+    archive.write("projects/only.yml", "title: Only\nstart: 2009-04-01\nsummary: S.\n")
+    first = archive.build("-d", "mkdocs_site")
+    assert first.ok, first.output
+    before = snapshot(archive.root / "mkdocs_site")
+    archive.write("docs/about.md", "# About\n\nSee [a page that is not there](missing.md).\n")  # fails late
+    second = archive.build("-d", "mkdocs_site")
+    assert not second.ok and "missing.md" in second.output
+    assert snapshot(archive.root / "mkdocs_site") == before
+    assert not (archive.root / "mkdocs_site.building").exists()
