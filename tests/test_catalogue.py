@@ -1,0 +1,127 @@
+"""The catalogue's phases, each on its own (pure Python): read, convert, check references,
+measure files, index. load_catalogue is tested end to end in test_schema.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import make_pdf
+
+from projarchive import schema
+from projarchive.catalogue import check_references, convert_records, index, measure_files, read_sources
+from projarchive.problems import Problems
+
+FILES: dict[str, str | bytes] = {
+    "projects/prog.yml": "title: Programme\nstart: 2015\nsummary: Groups.\n",
+    "projects/one.yml": "title: One\nstart: 2016\nsummary: S.\nprogramme: prog\nresources: [pack]\n"
+                        "themes: [Mental health]\norganisations:\n  - {id: acme, role: Lead}\n",
+    "projects/two.yml": "title: Two\nstart: 2017\nsummary: S.\nprogramme: prog\nthemes: [mental health]\n",
+    "contacts/acme.yml": "kind: organisation\nname: Acme\n",
+    "contacts/jane.yml": "kind: person\nname: Jane\norganisation: jane\n",
+    "resources/pack.yml": "title: Pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: A}\n"
+                          "  - {file: pack/missing.pdf, title: B}\n",
+    "resources/pack/a.pdf": make_pdf(2),
+    "resources/notes.txt": "not a record",  # documents may sit beside resource records
+    "projects/Bad Name.yml": "title: X\n",
+}
+
+
+def archive(root: Path) -> Path:
+    for rel, content in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
+    return root
+
+
+def test_read_finds_and_parses_every_record_file_and_names_the_odd_ones(tmp_path):
+    problems = Problems()
+    sources = read_sources(str(archive(tmp_path)), problems)
+    assert sorted((s.kind, s.id) for s in sources.records) == [
+        ("contact", "acme"), ("contact", "jane"), ("project", "one"), ("project", "prog"), ("project", "two"),
+        ("resource", "pack")]
+    assert sources.present["project"] == {"one", "prog", "two"}
+    assert [str(p) for p in problems.sorted()] == [
+        "projects/Bad Name.yml: error: 'Bad Name' cannot be an id: name the file with lower-case letters, "
+        "digits and hyphens, e.g. bad-name.yml"]
+
+
+def test_convert_gives_records_and_partials_for_records_with_problems(tmp_path):
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "projects/x.yml").write_text("title: X\nstart: 2009-02-30\nsummary: S.\nthemes: [a]\n")
+    (tmp_path / "projects/y.yml").write_text("title: Y\nstart: 2009\nsummary: S.\n")
+    problems = Problems()
+    records = convert_records(read_sources(str(tmp_path), problems), problems)
+    x, y = records["project"]["x"], records["project"]["y"]
+    assert not x.valid and x.record.themes == ("a",) and x.record.start is None
+    assert y.valid and y.record.title == "Y" and y.record.kind is None
+    assert len(problems) == 1
+
+
+def test_check_references_walks_the_schemas_declarations(tmp_path):
+    problems = Problems()
+    sources = read_sources(str(archive(tmp_path)), problems)
+    records = convert_records(sources, problems)
+    check_references(records, sources, problems)
+    found = [str(p) for p in problems.sorted()]
+    assert "contacts/jane.yml:3:15: error: organisation: a contact cannot be its own organisation" in found
+    # the newest project's spelling wins; the older one is told
+    assert any(p.startswith("projects/one.yml:6:10: error: themes[0]: 'Mental health' and 'mental health' differ")
+               for p in found), found
+    assert not any("no project with id" in p or "not an organisation" in p for p in found)
+
+
+def test_every_declared_reference_and_file_is_found_by_walking_a_record():
+    record = schema.convert("project", "x", _doc({"title": "X", "start": "2009", "summary": "S.",
+                                                  "programme": "p", "resources": ["r1", "r2"],
+                                                  "image": {"file": "i.png", "alt": "A"},
+                                                  "contacts": [{"id": "c", "organisation": "o"}]}),
+                            "projects/x.yml", Problems())
+    found = [(at, type(t).__name__, getattr(t, "role", None), v) for at, t, v in schema.leaves(schema.KINDS["project"],
+                                                                                               record)
+             if isinstance(t, (schema.Id, schema.FilePath))]
+    assert found == [
+        (("image", "file"), "FilePath", None, "i.png"),
+        (("programme",), "Id", "programme", "p"),
+        (("contacts", 0, "id"), "Id", None, "c"),
+        (("contacts", 0, "organisation"), "Id", "organisation", "o"),
+        (("resources", 0), "Id", None, "r1"),
+        (("resources", 1), "Id", None, "r2"),
+    ]
+
+
+def test_measure_files_measures_each_declared_file_once_and_reports_the_missing(tmp_path):
+    problems = Problems()
+    root = str(archive(tmp_path))
+    records = convert_records(read_sources(root, problems), problems)
+    facts = measure_files(root, records, problems)
+    assert list(facts) == ["pack/a.pdf"] and facts["pack/a.pdf"].pages == 2
+    assert [str(p) for p in problems.sorted()][-1] == (
+        "resources/pack.yml:5:12: error: files[1].file: file resources/pack/missing.pdf does not exist")
+
+
+def test_index_derives_programmes_children_used_by_and_appearances(tmp_path):
+    problems = Problems()
+    root = archive(tmp_path)
+    (root / "projects/two.yml").write_text("title: Two\nstart: 2017\nsummary: S.\nprogramme: prog\n")
+    (root / "contacts/jane.yml").write_text("kind: person\nname: Jane\norganisation: acme\n")
+    (root / "resources/pack.yml").write_text("title: Pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: A}\n")
+    (root / "projects/Bad Name.yml").unlink()
+    sources = read_sources(str(root), problems)
+    records = convert_records(sources, problems)
+    facts = measure_files(str(root), records, problems)
+    assert not problems, problems.report()
+    cat = index(str(root), dt.date(2026, 1, 1), records, sources.posts, facts)
+    assert list(cat.projects) == ["two", "one", "prog"]  # newest first
+    assert [p.id for p in cat.programmes] == ["prog"] and [p.id for p in cat.children("prog")] == ["two", "one"]
+    assert [p.id for p in cat.used_by("pack")] == ["one"]
+    assert [(a.project.id, a.role, a.as_organisation) for a in cat.appearances("acme")] == [("one", "Lead", True)]
+    assert [c.id for c in cat.members("acme")] == ["jane"]
+    assert [t.name for t in cat.themes] == ["Mental health"]
+
+
+def _doc(data: dict) -> object:
+    from projarchive.strictyaml import Document
+
+    return Document(data)
