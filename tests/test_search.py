@@ -325,6 +325,48 @@ def test_a_marked_page_found_after_the_index_was_written_is_added_and_the_index_
     assert report.pages == 2
 
 
+def slow_pagefind(tmp_path) -> str:
+    """A Pagefind (tests/fake_pagefind.py) that answers WriteFiles before writing anything and
+    completes its files only if it is ended as SiteIndexer.finish ends Pagefind."""
+    import sys
+    from pathlib import Path
+
+    wrapper = tmp_path / "slow-pagefind"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).with_name("fake_pagefind.py")}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_the_index_is_read_only_once_pagefind_has_completed_its_files(tmp_path):
+    """Pagefind 1.5.2 answers WriteFiles before its files are complete, and exits without
+    completing them when its input ends: finish() once read an empty pagefind-entry.json about one
+    run in 25. With a Pagefind that writes nothing before it exits, that failure is certain."""
+    from projarchive.search import IndexedPart, SiteIndexer
+
+    first = IndexedPart.document("<div data-pagefind-body><h1>Ay</h1>First</div>")
+    cut_short = tmp_path / "cut-short"
+    cut_short.mkdir()
+    indexer = SiteIndexer(executable=slow_pagefind(tmp_path))
+    indexer.add_page("a/index.html", first)
+    indexer.write(str(cut_short))
+    indexer.close()  # end of input right after the write: what Pagefind had not written is lost
+    assert (cut_short / "pagefind" / "pagefind-entry.json").read_bytes() == b""
+
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = SiteIndexer(executable=slow_pagefind(tmp_path))
+    indexer.add_page("a/index.html", first)
+    indexer.write(str(site))
+    (site / "late.html").write_text("<html><body><div data-pagefind-body><h1>Late</h1>Another plugin's "
+                                    "page</div></body></html>")
+    report = indexer.finish(str(site))  # written twice: the late page makes it write again
+    assert report.pages == 2
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    fragments = sorted((site / "pagefind" / "fragment").iterdir())
+    assert len(fragments) == 2 and all(f.stat().st_size > 0 for f in fragments)
+
+
 def test_the_indexed_part_must_be_what_the_page_shows():
     from projarchive.search import IndexedPart
 
