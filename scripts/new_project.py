@@ -116,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if doc is not None:
         schema.convert("project", record_id, doc, shown, problems)
     if problems:
-        print(problems.report().replace("nothing was built and the previous site was left as it was.",
-                                        "nothing was written."), file=sys.stderr)
+        print(problems.report("nothing was written."), file=sys.stderr)
         return 1
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "x", encoding="utf-8") as f:

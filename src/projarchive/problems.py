@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+NOTHING_BUILT = "nothing was built and the previous site was left as it was."  # the build's ending of a report
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -51,15 +53,15 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items))
 
-    def report(self) -> str:
-        """All problems, one per line, then a count — the text a maintainer reads."""
+    def report(self, ending: str = NOTHING_BUILT) -> str:
+        """All problems, one per line, then a count and ``ending`` — the text a maintainer reads.
+
+        ``ending`` says what the caller did about them: the build's is the default, ``validate``
+        and ``new-project`` say their own."""
         lines = [str(p) for p in self.sorted()]
         n = len(lines)
         files = len({p.path for p in self.items})
-        lines.append(
-            f"{n} error{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
-            "nothing was built and the previous site was left as it was."
-        )
+        lines.append(f"{n} error{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; {ending}")
         return "\n".join(lines)
 
 
