@@ -41,9 +41,6 @@ class Problems:
     def add(self, path: str, line: int, column: int, field_name: str, message: str) -> None:
         self.items.append(Problem(path, line, column, field_name, message))
 
-    def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
-
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -359,10 +359,6 @@ class SiteIndexer:
         if status != 0:
             self._fail(f"Pagefind ended with status {status} while writing the index; it may be incomplete")
 
-    @property
-    def running(self) -> bool:
-        return self._proc.poll() is None
-
     def close(self) -> None:
         """Stop Pagefind at once (safe to call twice; a build that fails calls it to leave no process
         behind). An index still being written may be left incomplete: :meth:`finish` ends Pagefind
