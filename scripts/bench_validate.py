@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time ``scripts/validate.py`` over N generated records: ``python scripts/bench_validate.py [N]``.
+"""Time ``scripts/validate.py`` over N generated records: ``.venv/bin/python scripts/bench_validate.py [N]``.
 
 Writes N realistic records (half projects, three tenths contacts, one fifth
 resources, every other resource with a real PDF under ``resources/``) into a

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check every record without building the site: ``python scripts/validate.py [ROOT]``.
+"""Check every record without building the site: ``.venv/bin/python scripts/validate.py [ROOT]``.
 
 Prints each problem as ``file:line:column: error: field: message`` and exits 1,
 or prints a one-line summary and exits 0. Fast enough for a pre-commit hook

@@ -7,7 +7,9 @@ a word) is built once for the module; HTML-level tests parse it, browser tests d
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from conftest import Archive, BuildResult, snapshot
@@ -284,6 +286,26 @@ def test_index_site_reports_pagefind_failures(tmp_path):
         SiteIndexer().finish(str(site))
 
 
+def pagefind_telling_its_pid(tmp_path) -> tuple[str, Path]:
+    """Pagefind started through a wrapper that writes its process id to a file (exec keeps the id)."""
+    from projarchive.search import pagefind_executable
+
+    pid_file = tmp_path / "pagefind.pid"
+    wrapper = tmp_path / "pagefind-telling-its-pid"
+    wrapper.write_text(f'#!/bin/sh\necho $$ > "{pid_file}"\nexec "{pagefind_executable()}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper), pid_file
+
+
+def process_exists(pid_file: Path) -> bool:
+    """Whether the process is still there, running or a zombie nobody has waited for."""
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_pages_handed_over_are_indexed_as_given_and_the_rest_read_from_disk(tmp_path):
     """The build hands Pagefind each page as rendered; files it did not hand over are read from the site."""
     from projarchive.search import SiteIndexer, html_files
@@ -296,11 +318,12 @@ def test_pages_handed_over_are_indexed_as_given_and_the_rest_read_from_disk(tmp_
     (site / "pagefind" / "old.html").write_text("<html><body>an old bundle is not a page</body></html>")
     assert sorted(html_files(str(site))) == ["a/index.html", "b.html"]
 
-    indexer = SiteIndexer()
+    executable, pid = pagefind_telling_its_pid(tmp_path)
+    indexer = SiteIndexer(executable=executable)
     indexer.add_page("a/index.html", '<html><body><main data-pagefind-body><h1>Ay</h1>Rendered</main></body></html>')
     report = indexer.finish(str(site))
     assert report.pages == 2 and report.words > 0
-    assert not indexer.running
+    assert not process_exists(pid)
     assert not (site / "pagefind" / "old.html").exists()  # the bundle is written afresh
     assert not (site / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own UI is not published
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
@@ -322,6 +345,47 @@ def test_a_marked_page_found_after_the_index_was_written_is_added_and_the_index_
         indexer.add_page("b/index.html", "<html></html>")
     report = indexer.finish(str(site))
     assert report.pages == 2
+
+
+def slow_pagefind(tmp_path) -> str:
+    """A Pagefind (tests/fake_pagefind.py) that answers WriteFiles before writing anything and
+    completes its files only if it is ended as SiteIndexer.finish ends Pagefind."""
+    import sys
+
+    wrapper = tmp_path / "slow-pagefind"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).with_name("fake_pagefind.py")}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_the_index_is_read_only_once_pagefind_has_completed_its_files(tmp_path):
+    """Pagefind 1.5.2 answers WriteFiles before its files are complete, and exits without
+    completing them when its input ends: finish() once read an empty pagefind-entry.json about one
+    run in 25. With a Pagefind that writes nothing before it exits, that failure is certain."""
+    from projarchive.search import IndexedPart, SiteIndexer
+
+    first = IndexedPart.document("<div data-pagefind-body><h1>Ay</h1>First</div>")
+    cut_short = tmp_path / "cut-short"
+    cut_short.mkdir()
+    indexer = SiteIndexer(executable=slow_pagefind(tmp_path))
+    indexer.add_page("a/index.html", first)
+    indexer.write(str(cut_short))
+    indexer.close()  # end of input right after the write: what Pagefind had not written is lost
+    assert (cut_short / "pagefind" / "pagefind-entry.json").read_bytes() == b""
+
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = SiteIndexer(executable=slow_pagefind(tmp_path))
+    indexer.add_page("a/index.html", first)
+    indexer.write(str(site))
+    (site / "late.html").write_text("<html><body><div data-pagefind-body><h1>Late</h1>Another plugin's "
+                                    "page</div></body></html>")
+    report = indexer.finish(str(site))  # written twice: the late page makes it write again
+    assert report.pages == 2
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    fragments = sorted((site / "pagefind" / "fragment").iterdir())
+    assert len(fragments) == 2 and all(f.stat().st_size > 0 for f in fragments)
 
 
 def test_the_indexed_part_must_be_what_the_page_shows():
@@ -359,14 +423,15 @@ def test_a_template_that_leaves_out_the_indexed_part_fails_the_build_by_name(arc
     assert result.html("bare/").select_one(".bare") is not None
 
 
-def test_a_stopped_indexer_leaves_no_process_behind():
+def test_a_stopped_indexer_leaves_no_process_behind(tmp_path):
     from projarchive.search import SiteIndexer
 
-    indexer = SiteIndexer()
-    assert indexer.running
+    executable, pid = pagefind_telling_its_pid(tmp_path)
+    indexer = SiteIndexer(executable=executable)
+    assert process_exists(pid)
     indexer.close()
     indexer.close()
-    assert not indexer.running
+    assert not process_exists(pid)
 
 
 def test_cbor_round_trips_what_pagefind_writes():

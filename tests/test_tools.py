@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -223,26 +224,53 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def new_project(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run(str(REPO / "scripts" / "new_project.py"), "--root", str(repo), *args)
+def new_project(repo: Path, *args: str, answers: str = "") -> subprocess.CompletedProcess[str]:
+    """Run scripts/new_project.py on ``repo`` with ``answers`` as its standard input."""
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "new_project.py"), "--root", str(repo), *args],
+                          input=answers, capture_output=True, text=True, check=False, timeout=120)
 
 
-def test_new_project_writes_a_commented_record_that_validates(repo):
+def filled(text: str) -> str:
+    """The record as a maintainer leaves it: each placeholder replaced by their own words."""
+    return text.replace(schema.PLACEHOLDER, "Our own words:")
+
+
+def test_new_project_writes_a_commented_record_that_fails_until_its_placeholders_are_replaced(repo):
     title = 'Take Ten: "people" & C# toolkit #2 — café: 1:20 £5'
     proc = new_project(repo, "--id", "take-ten", "--title", title, "--start", "2009-04-01", "--end", "2010-03-31",
                        "--summary", "One paragraph: with a colon, 'quotes' and # a hash.")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "wrote projects/take-ten.yml; edit it, then run scripts/validate.py\n"
-    text = (repo / "projects" / "take-ten.yml").read_text(encoding="utf-8")
+    assert proc.stdout == ("wrote projects/take-ten.yml; replace its placeholders (REPLACE THIS: …), "
+                           "then run .venv/bin/projarchive-validate\n")
+    path = repo / "projects" / "take-ten.yml"
+    text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0] == "# yaml-language-server: $schema=../schema/project.schema.json"
     assert sum(1 for ln in lines if ln.lstrip().startswith("#")) >= 10, "the scaffold explains the optional keys"
+
+    # as written it cannot be published: each placeholder is an error, with file, line, column and key
+    check = run(str(REPO / "scripts" / "validate.py"), str(repo))
+    assert check.returncode == 1
+    heading = next(n for n, ln in enumerate(lines, 1) if ln.startswith("  - heading:"))
+    assert check.stderr.splitlines() == [
+        (f"projects/take-ten.yml:{heading}:14: error: sections[0].heading: replace the placeholder "
+         "'REPLACE THIS: the first heading on the original page, e.g. What are we aiming to achieve?' "
+         "with your own text"),
+        (f"projects/take-ten.yml:{heading + 1}:11: error: sections[0].body: replace the placeholder "
+         "'REPLACE THIS: the text under that heading, in Markdown. Add a heading and body' with your own text"),
+        "2 errors in 1 file; fix them and run again.",
+    ]
+    with pytest.raises(ArchiveError, match="replace the placeholder"):
+        load_catalogue(str(repo), build_date=build_date({}))
+
+    path.write_text(filled(text), encoding="utf-8")
     cat = load_catalogue(str(repo), build_date=build_date({}))
     p = cat.projects["take-ten"]
     assert p.title == title
     assert p.summary == "One paragraph: with a colon, 'quotes' and # a hash."
     assert (p.start.iso(), p.end.iso()) == ("2009-04-01", "2010-03-31")
-    assert [s.heading for s in p.sections] == ["What are we aiming to achieve?"]
+    assert [s.heading for s in p.sections] == [
+        "Our own words: the first heading on the original page, e.g. What are we aiming to achieve?"]
     # and the editor's view of it is valid too
     assert not list(validator("project").iter_errors(editor_view(text)))
     # uncommenting the examples gives keys the schema knows
@@ -250,9 +278,31 @@ def test_new_project_writes_a_commented_record_that_validates(repo):
     assert keys and keys <= {f.name for f in schema.PROJECT.fields}, keys
 
 
+def test_a_summary_not_given_is_a_placeholder_too(repo):
+    assert new_project(repo, "--id", "x", "--title", "X", "--start", "2009").returncode == 0
+    with pytest.raises(ArchiveError) as e:
+        load_catalogue(str(repo), build_date=build_date({}))
+    assert [(p.field, p.message.startswith("replace the placeholder 'REPLACE THIS:")) for p in e.value.problems.items] \
+        == [("summary", True), ("sections[0].heading", True), ("sections[0].body", True)]
+
+
+@pytest.mark.parametrize("value", ["REPLACE THIS: a summary", "Done.\n\nREPLACE THIS: the rest"])
+def test_a_placeholder_anywhere_in_any_text_is_refused(value):
+    problems = Problems()
+    doc = strictyaml.parse(f"title: T\nstart: 2009\nsummary: S.\nsections:\n  - heading: H\n    body: {json.dumps(value)}\n",
+                           "projects/x.yml", problems)
+    assert doc is not None
+    schema.convert("project", "x", doc, "projects/x.yml", problems)
+    [problem] = problems.items
+    assert (problem.line, problem.column, problem.field) == (6, 11, "sections[0].body")
+    assert problem.message == f"replace the placeholder '{value.splitlines()[-1]}' with your own text"
+
+
 def test_new_project_without_an_end_date_is_running(repo):
     proc = new_project(repo, "--id", "running", "--title", "Running", "--start", "2024-09")
     assert proc.returncode == 0, proc.stderr
+    path = repo / "projects" / "running.yml"
+    path.write_text(filled(path.read_text(encoding="utf-8")), encoding="utf-8")
     cat = load_catalogue(str(repo), build_date=build_date({}))
     assert cat.projects["running"].end is None
 
@@ -271,12 +321,14 @@ def test_new_project_refuses_an_existing_id(repo):
     ("args", "code", "message"),
     [
         (["--id", "Bad_Id", "--title", "T", "--start", "2009-04-01"], 2, "'Bad_Id' is not an id"),
+        (["--id", "index", "--title", "T", "--start", "2009-04-01"], 2, "'index' is kept for the page"),
         (["--id", "x", "--title", "T", "--start", "2024-02-30"], 1,
-         "projects/x.yml:6:8: error: start: '2024-02-30' is not a real date: February 2024 has 29 days"),
+         "projects/x.yml:7:8: error: start: '2024-02-30' is not a real date: February 2024 has 29 days"),
         (["--id", "x", "--title", "T", "--start", "2010-01-01", "--end", "2009-01-01"], 1,
          "end: end date 2009-01-01 is before start date 2010-01-01"),
         (["--id", "x", "--title", "T", "--start", "2009-04-01", "--end", "soon"], 1, "'soon' is not a date"),
-        (["--id", "x", "--title", "T"], 2, "--title and --start are required"),
+        (["--id", "x", "--title", "T"], 1,
+         "no answer to 'Start date (YYYY-MM-DD, YYYY-MM or YYYY)' (end of input); nothing was written."),
     ],
 )
 def test_new_project_refuses_bad_answers_and_writes_nothing(repo, args, code, message):
@@ -287,37 +339,78 @@ def test_new_project_refuses_bad_answers_and_writes_nothing(repo, args, code, me
     assert not (repo / "projects").exists() or not list((repo / "projects").iterdir())
 
 
-def test_new_project_asks_for_missing_answers_in_a_terminal(repo, monkeypatch, capsys):
-    np = script("new_project")
-    answers = iter(["Rhifedd i Bawb: “numeracy”", "", "2015-09", "2016", "Numeracy classes."])
-    prompts: list[str] = []
-
-    def fake_input(prompt: str) -> str:
-        prompts.append(prompt)
-        return next(answers)
-
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr("builtins.input", fake_input)
-    assert np.main(["--root", str(repo)]) == 0
-    assert prompts[0] == "Title: " and prompts[1].startswith("Id [rhifedd-i-bawb-numeracy]")
-    p = load_catalogue(str(repo), build_date=build_date({})).projects["rhifedd-i-bawb-numeracy"]
+def test_new_project_asks_for_the_id_first_and_again_until_an_answer_will_do(repo):
+    (repo / "projects").mkdir()
+    (repo / "projects" / "taken.yml").write_text("title: Taken\n", encoding="utf-8")
+    answers = ["Bad_Id", "taken", "", "rhifedd", "", "Rhifedd i Bawb: “numeracy”", "2015-02-30", "2015-09",
+               "2014", "2016", "Numeracy classes."]
+    proc = new_project(repo, answers="\n".join(answers) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    prompts = proc.stdout.split(": ")[:len(answers)]
+    assert prompts[0] == "Id (becomes the address /projects/<id>/)"  # the id first
+    assert [p.split(" (")[0] for p in prompts] == ["Id"] * 4 + ["Title"] * 2 + ["Start date"] * 2 \
+        + ["End date"] * 2 + ["Summary, one paragraph"]
+    assert proc.stdout.endswith(": wrote projects/rhifedd.yml; replace its placeholders (REPLACE THIS: …), "
+                                "then run .venv/bin/projarchive-validate\n")
+    assert proc.stderr.splitlines() == [  # each bad answer, and why
+        "  'Bad_Id' is not an id: use lower-case letters, digits and single hyphens, e.g. take-ten-people; try again.",
+        "  projects/taken.yml already exists; choose another id or edit that file; try again.",
+        "  an id is needed: it becomes the address /projects/<id>/; try again.",
+        "  a title is needed: the full title, as on the original page; try again.",
+        "  '2015-02-30' is not a real date: February 2015 has 28 days; try again.",
+        "  the end 2014 is before the start 2015-09; try again.",
+    ]
+    path = repo / "projects" / "rhifedd.yml"
+    path.write_text(filled(path.read_text(encoding="utf-8")), encoding="utf-8")
+    (repo / "projects" / "taken.yml").unlink()
+    p = load_catalogue(str(repo), build_date=build_date({})).projects["rhifedd"]
     assert (p.title, p.start.iso(), p.end.iso(), p.summary) == \
         ("Rhifedd i Bawb: “numeracy”", "2015-09", "2016", "Numeracy classes.")
+
+
+@pytest.mark.parametrize("answers", ["", "my-id\n", "my-id\nTitle\n2015\n"])
+def test_new_project_stops_cleanly_at_the_end_of_its_input(repo, answers):
+    proc = new_project(repo, answers=answers)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith("no answer to '") and proc.stderr.strip().endswith(
+        "(end of input); nothing was written."), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (repo / "projects").exists() or not list((repo / "projects").iterdir())
+
+
+def test_new_project_stops_cleanly_on_ctrl_c(repo, monkeypatch, capsys):
+    from projarchive.new_project import new_project as run_new_project
+
+    def interrupted(prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("builtins.input", interrupted)
+    assert run_new_project(["--root", str(repo)]) == 130
+    assert capsys.readouterr().err == "\nstopped; nothing was written.\n"
+    assert not (repo / "projects").exists()
+
+
+def test_the_installed_new_project_command_writes_into_the_current_folder(tmp_path):
+    command = Path(sys.executable).parent / "projarchive-new-project"
+    assert command.is_file(), "pip install -e . installs the projarchive-new-project command"
+    proc = subprocess.run([str(command), "--id", "here", "--title", "Here", "--start", "2020"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "projects" / "here.yml").is_file()
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(codec="utf-8"), min_size=1, max_size=80).filter(lambda s: s.strip() and "\n" not in s))
 def test_new_project_keeps_any_title_exactly(title):
-    text = script_new_project.render("x", title, "2009-04-01", None, "Summary.")
+    from projarchive.new_project import render
+
+    text = filled(render("x", title, "2009-04-01", None, "Summary."))
     problems = Problems()
     doc = strictyaml.parse(text, "projects/x.yml", problems)
     assert doc is not None, problems.report()
     record = schema.convert("project", "x", doc, "projects/x.yml", problems)
     assert not problems, problems.report()
     assert record.title == title.strip()
-
-
-script_new_project = script("new_project")
 
 
 # --------------------------------------------------------------------------- pre-commit and CI
@@ -366,7 +459,7 @@ def test_workflow_validates_tests_builds_strict_and_deploys_pages_from_main():
 
 def test_guide_documents_both_tools():
     guide = (REPO / "docs" / "maintainers.md").read_text(encoding="utf-8")
-    for command in ("python scripts/validate.py", "python scripts/new_project.py", "pre-commit install"):
+    for command in (".venv/bin/projarchive-validate", ".venv/bin/projarchive-new-project", "pre-commit install"):
         assert command in guide, command
 
 

@@ -13,8 +13,6 @@ from .catalogue import load_catalogue
 from .dates import build_date
 from .problems import ArchiveError
 
-BUILT = "nothing was built and the previous site was left as it was."
-
 
 def validate(argv: list[str] | None = None, default_root: str | None = None) -> int:
     """Check every record under ROOT (default: the current folder) without building the site.
@@ -35,7 +33,7 @@ def validate(argv: list[str] | None = None, default_root: str | None = None) -> 
     try:
         cat = load_catalogue(root, build_date=build_date(), docs_dir=os.path.join(root, "docs"))
     except ArchiveError as e:
-        print(e.problems.report().replace(BUILT, "fix them and run again."), file=sys.stderr)
+        print(e.problems.report("fix them and run again."), file=sys.stderr)
         return 1
     except ValueError as e:  # e.g. a SOURCE_DATE_EPOCH that is not a number
         print(f"error: {e}", file=sys.stderr)

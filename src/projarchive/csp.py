@@ -2,8 +2,8 @@
 
 Pure functions on HTML text (no MkDocs, no files): :func:`inline_scripts` finds the
 executable inline ``<script>`` elements of a page, :func:`script_hash` gives each its
-CSP source (``'sha256-…'``), :func:`page_policy` the policy allowing exactly those,
-:func:`with_policy` puts it into the page as ``<meta http-equiv="Content-Security-Policy">``
+CSP source (``'sha256-…'``), :func:`policy` the policy allowing exactly those,
+:func:`with_policy` puts the policy for a page's scripts into it as ``<meta http-equiv="Content-Security-Policy">``
 (first in ``<head>``, before any script) and :func:`headers_file` writes the same policy for
 a static host in the ``_headers`` format of Netlify and Cloudflare Pages.
 
@@ -78,10 +78,6 @@ def policy(hashes: Iterable[str], *, header: bool = False) -> str:
     return "; ".join(parts)
 
 
-def page_policy(html: str) -> str:
-    return policy(script_hash(s) for s in inline_scripts(html))
-
-
 def with_policy(html: str, hashes: Iterable[str] | None = None) -> str:
     """The page with its policy as the first element of <head> (after <meta charset>), replacing an old one.
 
@@ -94,7 +90,7 @@ def with_policy(html: str, hashes: Iterable[str] | None = None) -> str:
     end = len(html) if end < 0 else end
     if "content-security-policy" in html[at:end].lower():
         html = html[:at] + _EXISTING.sub("", html[at:end]) + html[end:]
-    allowed = policy(hashes) if hashes is not None else page_policy(html)
+    allowed = policy(hashes if hashes is not None else page_hashes(html))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{allowed}">'
     charset = _CHARSET.match(html, at)
     if charset:

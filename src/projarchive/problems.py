@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+NOTHING_BUILT = "nothing was built and the previous site was left as it was."  # the build's ending of a report
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -39,9 +41,6 @@ class Problems:
     def add(self, path: str, line: int, column: int, field_name: str, message: str) -> None:
         self.items.append(Problem(path, line, column, field_name, message))
 
-    def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
-
     def __bool__(self) -> bool:
         return bool(self.items)
 
@@ -51,15 +50,15 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items))
 
-    def report(self) -> str:
-        """All problems, one per line, then a count — the text a maintainer reads."""
+    def report(self, ending: str = NOTHING_BUILT) -> str:
+        """All problems, one per line, then a count and ``ending`` — the text a maintainer reads.
+
+        ``ending`` says what the caller did about them: the build's is the default, ``validate``
+        and ``new-project`` say their own."""
         lines = [str(p) for p in self.sorted()]
         n = len(lines)
         files = len({p.path for p in self.items})
-        lines.append(
-            f"{n} error{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
-            "nothing was built and the previous site was left as it was."
-        )
+        lines.append(f"{n} error{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}; {ending}")
         return "\n".join(lines)
 
 

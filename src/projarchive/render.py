@@ -19,10 +19,11 @@ from typing import Any
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown.extensions import Extension
+from markdown.inlinepatterns import AUTOMAIL_RE
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .privacy import EncodeEmails, encode_email, spoken_email
+from .privacy import EncodeEmails, PlainAutomail, encode_email, spoken_email
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
@@ -68,8 +69,11 @@ class _SafeMarkdown(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(PlainAutomail(AUTOMAIL_RE, md), "automail", 110)  # in place of Markdown's
         md.treeprocessors.register(_Sanitise(md, self.shift), "projarchive_sanitise", 0)
-        md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", 5)  # no plain addresses (#5)
+        # no plain addresses (#5): last, so it reads the tree as it will be written (escapes undone by
+        # "unescape" at 0, images already text)
+        md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", -10)
 
 
 def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:

@@ -28,6 +28,9 @@ from .strictyaml import Document, Path, dotted
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"'`]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 URL_SCHEMES = ("https://", "http://", "mailto:")
+# Starts every placeholder that new-project writes (projarchive.new_project); text holding it is not
+# ready to publish, so it is an error in any text value until it is replaced.
+PLACEHOLDER = "REPLACE THIS:"
 
 
 class Invalid(ValueError):
@@ -94,6 +97,9 @@ class Text(Type):
             )
         if not self.multiline and "\n" in text.strip():
             raise Invalid("should be a single line or paragraph")
+        if PLACEHOLDER in text:
+            line = next(ln.strip() for ln in text.splitlines() if PLACEHOLDER in ln)
+            raise Invalid(f"replace the placeholder '{line}' with your own text")
         return text.strip() if not self.markdown else text.rstrip() + "\n"
 
     def json_schema(self) -> dict[str, Any]:

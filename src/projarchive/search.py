@@ -15,7 +15,9 @@ Node and Python wrappers), so indexing overlaps the build instead of following i
 2. once every page is read, Pagefind writes the index (:meth:`SiteIndexer.write`) while
    MkDocs renders and writes the pages;
 3. after the build, :meth:`SiteIndexer.finish` adds any marked HTML file nobody handed
-   over (another plugin's pages; the index is then written again) and waits.
+   over (another plugin's pages; the index is then written again), and waits until Pagefind
+   has ended, which is the only sign that every file of the index is complete (see
+   :data:`STOP`).
 
 The build checks that each page as written contains exactly what was indexed. We talk the
 protocol ourselves because the ``pagefind`` Python wrapper sleeps 0.1 s before reading each
@@ -55,6 +57,19 @@ UNUSED_BUNDLE_FILES = (
 
 # Markdown's permalink anchors (¶) are not words, nor part of a heading's title
 EXCLUDE_SELECTORS = ("a.headerlink",)
+
+# How we end Pagefind once the index is written. Pagefind 1.5.2 answers WriteFiles before its
+# files are complete: it writes each file through tokio's File, whose `write_all` returns once the
+# bytes are queued for a background thread, and drops the file without `flush` (fixed upstream,
+# Pagefind #1272, after 1.5.2). On end of input the service calls `process::exit`, which ends those
+# threads with their writes undone: closing stdin right after the reply left files empty or cut
+# short (`pagefind-entry.json` empty: the flaky "index written again" test; 14% of bundles on a
+# busy machine). A message that is not base64 makes the service stop reading instead; it then
+# returns from `main`, and tokio's shutdown completes every queued file write before the process
+# exits (files are written as "mandatory" blocking tasks). So the process's exit, with status 0,
+# is what says the index is on disk. Pagefind answers this message with an error and, until it
+# exits, with `null`s; both are ignored.
+STOP = b"!stop,"
 
 
 class SearchIndexError(BuildError):
@@ -146,6 +161,7 @@ class SiteIndexer:
         self._marked = 0  # pages with data-pagefind-body: without any, Pagefind would index whole pages
         self._stderr: list[bytes] = []
         self._ended = False
+        self._stopping = False  # STOP sent: what Pagefind says from then on is not for us
         self.added: set[str] = set()  # site-relative paths handed over by add_page
         self._write: tuple[str, int] | None = None  # (bundle folder, message id) once writing has started
         threading.Thread(target=self._read_replies, daemon=True).start()
@@ -167,9 +183,13 @@ class SiteIndexer:
                 buffer += chunk
                 *messages, buffer = buffer.split(b",")
                 for message in messages:
+                    if self._stopping:  # the error STOP earns, then nulls until Pagefind exits
+                        continue
                     reply = json.loads(base64.b64decode(message))
+                    if not isinstance(reply, dict):
+                        raise TypeError(f"expected a message, got {reply!r}")
                     self._settle(reply.get("message_id"), reply.get("payload") or {})
-        except ValueError as e:  # not the protocol (a newer Pagefind?): stop rather than wait for ever
+        except (ValueError, TypeError) as e:  # not the protocol (a newer Pagefind?): stop rather than wait for ever
             self._stderr.append(f"unreadable reply from Pagefind: {e}".encode())
             self._proc.kill()
         finally:
@@ -283,7 +303,8 @@ class SiteIndexer:
 
     def finish(self, site_dir: str) -> IndexReport:
         """Index the site's HTML files that were not handed over but are marked for search (pages
-        other plugins wrote), make sure the index is written, stop Pagefind, tidy the bundle."""
+        other plugins wrote), make sure the index is written, end Pagefind once its files are
+        complete, tidy the bundle."""
         if not os.path.isdir(site_dir):
             self.close()
             raise SearchIndexError(f"{site_dir} is not a folder; nothing to index")
@@ -309,6 +330,7 @@ class SiteIndexer:
             bundle = self._write[0]
             if not written:
                 self._await(self._write[1], "writing the index")
+            self._end()  # the reply is not enough: only Pagefind's exit says its files are complete
         finally:
             self.close()
         fragments = os.path.join(bundle, "fragment")
@@ -322,14 +344,25 @@ class SiteIndexer:
                 os.remove(path)
         return IndexReport(pages, self._words, filters)
 
-    @property
-    def running(self) -> bool:
-        return self._proc.poll() is None
+    def _end(self, timeout: float = 300) -> None:
+        """Let Pagefind complete what it is writing and exit (see :data:`STOP`); fail unless it
+        exits of its own accord, with status 0. ``timeout`` only guards against a hang."""
+        self._stopping = True
+        self._outbox.put(STOP)
+        self._outbox.put(None)  # then close stdin
+        try:
+            status = self._proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._fail(f"Pagefind did not finish writing the index within {timeout:.0f} s")
+        if status != 0:
+            self._fail(f"Pagefind ended with status {status} while writing the index; it may be incomplete")
 
     def close(self) -> None:
-        """Stop Pagefind (safe to call twice; a build that fails calls it to leave no process behind)."""
+        """Stop Pagefind at once (safe to call twice; a build that fails calls it to leave no process
+        behind). An index still being written may be left incomplete: :meth:`finish` ends Pagefind
+        in the way that lets it complete its files."""
         if self._proc.poll() is None:
-            self._outbox.put(None)  # the writer closes stdin after what is queued: Pagefind then ends
+            self._outbox.put(None)  # the writer closes stdin after what is queued: Pagefind then exits at once
             self._writer.join(timeout=5)
             try:
                 self._proc.wait(timeout=5)

@@ -204,7 +204,6 @@ class _Builder:
         self.root: Any = None
         self.marks: dict[Path, Mark] = {}
         self.key_marks: dict[Path, Mark] = {}
-        self.key_lines: dict[Path, Mark] = {}
         self.docs = 0
         self.last_path: Path | None = None
 
