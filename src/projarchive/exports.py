@@ -2,7 +2,8 @@
 resources). Pure functions of the catalogue; see docs/open-data.md for the columns.
 
 Not exported: email addresses (of anyone) and people's phone numbers, which the site
-itself keeps from harvesters. CSV cells that a spreadsheet would run as a formula (starting
+itself keeps from harvesters; an address typed into a record's text is exported in its spoken
+form ("jane at example dot org"), as the pages show it without JavaScript. CSV cells that a spreadsheet would run as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with ``'``.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .dates import PartialDate
 from .model import RECORD_FOLDERS
+from .privacy import without_addresses
 from .router import Router
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,6 +106,17 @@ def resource_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
 _RECORDS = {"project": project_records, "contact": contact_records, "resource": resource_records}
 
 
+def _public(value: Any) -> Any:
+    """A row as published: every text with its email addresses in spoken form (projarchive.privacy)."""
+    if isinstance(value, str):
+        return without_addresses(value)
+    if isinstance(value, dict):
+        return {k: _public(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_public(v) for v in value]
+    return value
+
+
 def to_json(rows: list[dict[str, Any]]) -> str:
     """A JSON array with one record a line: easy to read and to diff, and written by json's C
     encoder (``indent=`` makes json fall back to pure Python: 0.5 s at 2,000 projects)."""
@@ -142,7 +155,7 @@ def export_files(cat: Catalogue, router: Router) -> dict[str, str]:
     """Path under the site → text, for every export (``api/projects.json`` … named by record folder)."""
     out = {}
     for kind, folder in RECORD_FOLDERS.items():
-        rows = _RECORDS[kind](cat, router)
+        rows = [_public(row) for row in _RECORDS[kind](cat, router)]
         out[f"api/{folder}.json"] = to_json(rows)
         out[f"api/{folder}.csv"] = to_csv(rows)
     return out

@@ -12,6 +12,7 @@
 * :class:`EncodeEmails` (with :class:`PlainAutomail`) — the same for addresses in Markdown text
   (section bodies): typed, as ``<jane@example.org>``, in code, as character references or
   percent-encoded, in ``mailto:`` links: they become the same encoded spans.
+* :func:`without_addresses` — text for the open data exports: addresses in their spoken form.
 """
 
 from __future__ import annotations
@@ -95,6 +96,19 @@ def _percent_decoded_addresses(text: str) -> str:
         return text
     return re.sub(r"\S*%\S*", lambda m: unquote(m.group(0)) if EMAIL_IN_TEXT.search(unquote(m.group(0)))
                   else m.group(0), text)
+
+
+def without_addresses(text: str) -> str:
+    """``text`` for machine-readable outputs (the open data exports): every email address in it,
+    however written (as typed, as character references, percent-encoded), in its spoken form
+    ("jane at example dot org"), the readable fallback the pages show without JavaScript."""
+    if "@" not in text and "&" not in text and "%" not in text:
+        return text
+    text = EMAIL_IN_TEXT.sub(lambda m: spoken_email(m.group(0)), text)
+    decoded = _percent_decoded_addresses(html.unescape(text))
+    if EMAIL_IN_TEXT.search(decoded):  # written in a disguise a reader undoes: give the decoded text
+        text = EMAIL_IN_TEXT.sub(lambda m: spoken_email(m.group(0)), decoded)
+    return text
 
 
 class PlainAutomail(InlineProcessor):
