@@ -31,6 +31,8 @@ class _Command:
     name: str | None = None
     session: BuildSession | None = None
     indexed: Template | None = None
+    nav_pages: dict = {}  # URL -> the navigation's Page, to mark the one a generated page belongs under
+    marked: Page | None = None
 
 
 _command = _Command()
@@ -67,7 +69,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         templates=config.theme.custom_dir or os.path.join(root, "overrides"),
         site_url=config.site_url or "", site_name=config.site_name,
         directory_urls=config.use_directory_urls, options=config.extra.get("archive") or {},
-        command=_command.name,
+        command=_command.name, language=config.theme.get("language") or "en",
     ))
     config.site_dir = session.site_dir
     config.watch.extend(path for path in session.watched_folders() if path not in config.watch)
@@ -94,6 +96,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # every plugin has placed its files by now (Material's blog moves its posts in on_files)
     _session().site_files({f.src_uri: (f.dest_uri, f.url) for f in files})
     _session().set_navigation(p.url for p in nav.pages)
+    _command.nav_pages = {p.url: p for p in nav.pages}
     return nav
 
 
@@ -135,6 +138,10 @@ on_page_content = CombinedEvent(_on_page_content_archive, _on_page_content_searc
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     context["archive_nav_key"] = _session().nav_key(page.url)
+    place = _session().nav_place(page.url)  # Material highlights the tab and opens the section of an active entry
+    if place is not None and place in _command.nav_pages:
+        _command.marked = _command.nav_pages[place]
+        _command.marked.active = True
     return context
 
 
@@ -148,6 +155,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
 @event_priority(-100)  # last: after every plugin has changed the page, just before MkDocs writes it
 @_reported
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if _command.marked is not None:
+        _command.marked.active = False
+        _command.marked = None
     return _session().page_written(page.file.dest_uri, output)
 
 

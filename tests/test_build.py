@@ -260,6 +260,7 @@ def test_project_title_dates_and_facts(site):
     assert [text(h) for h in art.find_all("h2") if "banner" not in " ".join(h.get("class", []))] == [
         "What are we aiming to achieve?", "Who is it for?", "Outputs against targets", "Timeline",
         "Where the work took place", "Organisations", "Documents", "Contact information", "Links", "In the news",
+        "Cite this project",
     ]
 
 
@@ -328,9 +329,13 @@ def test_outputs_timeline_and_sites(site):
     assert rows == [["Support workers trained", "20", "33", ""]]
     items = [text(li) for li in section_after(art, "Timeline").select("li")]
     assert items == ["April 2009 Project starts", "September 2009 – January 2010 Training delivered"]
-    site_rows = section_after(art, "Where the work took place").select("tbody tr")
-    assert [text(c) for c in site_rows[0].find_all(["th", "td"])][:2] == ["Q Training Ltd", "Rackheath"]
-    assert "mlat=52.66" in site_rows[0].a["href"] and "mlon=1.37" in site_rows[0].a["href"]
+    places = section_after(art, "Where the work took place")
+    site_rows = places.select("tbody tr")
+    assert [text(c) for c in site_rows[0].find_all(["th", "td"])][:3] == ["1", "Q Training Ltd", "Rackheath"]
+    assert site_rows[0]["id"] == "site-1"
+    [pin] = places.select("svg a.archive-map__pin")  # drawn here; no link to a map on another host
+    assert pin["href"] == "#site-1" and pin["aria-label"] == "1: Q Training Ltd, Rackheath"
+    assert not [a for a in places.select("a[href]") if "://" in a["href"]]
 
 
 def test_documents_show_real_size_format_and_pages(site, built):
@@ -338,7 +343,7 @@ def test_documents_show_real_size_format_and_pages(site, built):
     for url in ("projects/take-ten-people/", "resources/take-ten-people-pack/", "resources/",
                 "projects/rhifedd/", "resources/rhifedd-report/"):
         art = site.article(url)
-        links = art.select("li.archive-file:not(.archive-file--external) a[href]")
+        links = art.select("li.archive-file .archive-attachment__title a[href]")
         assert links, url
         for a in links:
             rel = goes_to(url, a)
@@ -348,18 +353,19 @@ def test_documents_show_real_size_format_and_pages(site, built):
             assert published.read_bytes() == source.read_bytes()
             pages = len(PdfReader(str(source)).pages)
             assert pages == PAGES[rel[len("files/"):]]
-            facts = text(a.select_one(".archive-file__facts"))
-            assert facts == f"(PDF, {human_size(os.path.getsize(source))}, {pages} pages)", (url, facts)
+            facts = text(art.find(id=a["aria-describedby"]))  # the link's accessible description
+            assert facts == f"PDF, {human_size(os.path.getsize(source))}, {pages} pages", (url, facts)
             assert a["type"] == "application/pdf" and a.has_attr("download")
-    titles = [text(a).split(" (")[0] for a in site.article("projects/take-ten-people/").select("li.archive-file a")]
+    titles = [text(a) for a in site.article("projects/take-ten-people/").select("li.archive-file .archive-attachment__title a")]
     assert titles == ["Toolbox", "Training pack"]
 
 
 def test_external_resource_links_out(site):
     art = site.article("resources/external-guide/")
-    [a] = art.select("li.archive-file a")
+    [a] = art.select("li.archive-attachment--external a")
     assert a["href"] == "https://example.org/guide"
-    assert "(external website)" in text(a.parent)
+    assert text(art.find(id=a["aria-describedby"])) == "On another website: example.org"
+    assert not art.select(".archive-request-format")  # the archive holds no file to ask about
     assert text(section_after(art, "Used by")) == "No projects yet."
 
 
@@ -714,7 +720,7 @@ def test_banner_text_comes_from_mkdocs_yml(custom):
 
 def test_download_link_works_for_a_file_name_with_hash(custom):
     art = custom.article("resources/pack/")
-    [a] = art.select("li.archive-file a")
+    [a] = art.select("li.archive-file .archive-attachment__title a")
     parts = urlsplit(urljoin("http://site.invalid/resources/pack/", a["href"]))
     assert parts.fragment == "" and parts.query == ""
     assert (custom.site / unquote(parts.path).lstrip("/")).is_file()

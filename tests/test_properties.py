@@ -105,7 +105,6 @@ FIELDS: list[tuple[str, tuple[Any, ...], str, str]] = [
     ("contacts/org.yml", ("address", 0), "contacts/org.md", "text"),
     ("resources/r.yml", ("title",), "resources/r.md", "text"),
     ("resources/r.yml", ("summary",), "resources/r.md", "text"),
-    ("resources/r.yml", ("licence",), "resources/r.md", "text"),
     ("resources/r.yml", ("files", 0, "title"), "resources/r.md", "text"),
 ]
 MULTILINE = {("dates_note",), ("summary",), ("note",), ("outputs", 0, "note"), ("timeline", 0, "text")}

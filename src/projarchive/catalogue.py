@@ -32,12 +32,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import files as filefacts
-from . import schema, strictyaml
+from . import schema, strictyaml, textlinks
 from .model import RECORD_FOLDERS, Contact, NewsPost, Project, Resource
 from .news import load_posts
 from .problems import ArchiveError, Problems
 
 RESERVED_IDS = frozenset({"index"})  # projects/index.md etc. are the listing pages
+_LEAD = re.compile(r"\blead\b", re.IGNORECASE)  # an organisation's role that makes it a project's lead
 
 
 def slugify(text: str) -> str:
@@ -119,6 +120,11 @@ class Catalogue:
         """A project's contacts, in the order given, with per-project details resolved."""
         return self._project_contacts.get(project_id, ())
 
+    def leads(self, project: Project) -> tuple[Contact, ...]:
+        """The organisations that led the project: those whose role on it has the word "lead"
+        ("Lead organisation", "Lead partner"); shown at the top of its page and cited as its authors."""
+        return tuple(self.contacts[o.id] for o in project.organisations if _LEAD.search(o.role))
+
     def members(self, organisation_id: str) -> tuple[Contact, ...]:
         return self._members.get(organisation_id, ())
 
@@ -147,7 +153,7 @@ def load_catalogue(
         problems = Problems()
         sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)
         records = convert_records(sources, problems)
-        check_references(records, sources, problems)
+        check_references(records, sources, problems, root)
         facts = measure_files(root, records, problems, facts_cache, read_pages)
         if problems:
             raise ArchiveError(problems)
@@ -306,9 +312,10 @@ class _Referrer:
     doc: strictyaml.Document
 
 
-def check_references(records: Records, sources: Sources, problems: Problems) -> None:
+def check_references(records: Records, sources: Sources, problems: Problems, root: str | None = None) -> None:
     """Every :class:`~projarchive.schema.Id` declared in the schema names a record of its kind and role,
-    in records and news posts alike; and each theme or region has one spelling."""
+    in records and news posts alike, and so does every record link in Markdown text
+    (:mod:`projarchive.textlinks`); and each theme or region has one spelling."""
     referrers: list[tuple[_Referrer, schema.Type, Any]] = [
         (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), schema.KINDS[kind], loaded.record)
         for kind, table in records.items() for rid, loaded in table.items()
@@ -322,6 +329,8 @@ def check_references(records: Records, sources: Sources, problems: Problems) -> 
                 if message:
                     mark = referrer.doc.mark(at)
                     problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
+            elif isinstance(declared, schema.Text) and declared.markdown:
+                _check_text(target, record, referrer, at, valid, sources.present, problems, root)
     projects = [(loaded.record, loaded.source.doc) for loaded in records["project"].values()]
     for key in ("themes", "regions"):
         for project, doc, i, name, other in _tags(projects, key)[1]:
@@ -329,6 +338,55 @@ def check_references(records: Records, sources: Sources, problems: Problems) -> 
             problems.add(project.path, mark.line, mark.column, f"{key}[{i}]",
                          f"'{name}' and '{other}' differ only in capitals or punctuation; "
                          "use one spelling so they share a page")
+
+
+def _check_text(text: str, record: Any, referrer: _Referrer, at: Any, valid: dict[str, dict[str, Any]],
+                present: dict[str, frozenset[str]], problems: Problems, root: str | None) -> None:
+    """The record links and calls to action of one Markdown text (:mod:`projarchive.textlinks`),
+    each problem reported at the line and column of the words concerned."""
+    def report(needle: str, message: str) -> None:
+        line, column = _locate(root, referrer, at, needle)
+        problems.add(referrer.path, line, column, strictyaml.dotted(at), message)
+
+    for link in textlinks.record_links(text):
+        written = text[link.offset:].split(")", 1)[0] + ")"
+        if not link.id:
+            report(written, f"link {written}: '{link.written}' names no {link.kind}; write {link.scheme}:<id>")
+            continue
+        message = _reference_problem(schema.Id(link.kind), link.id, referrer, valid, present)
+        if message:
+            report(written, f"link {written}: {message}")
+            continue
+        resource = valid["resource"].get(link.id) if link.kind == "resource" else None
+        first = resource.files[0].file if resource is not None and resource.files else ""
+        if link.image and resource is not None and not first.lower().endswith((".pdf", *filefacts.IMAGE_EXTENSIONS)):
+            report(written, f"link {written}: a picture of '{link.id}' needs a PDF or an image as its first file; "
+                            "link it as [text](resource:…) instead of ![text](resource:…)")
+    if textlinks.map_links(text) and not (getattr(record, "sites", None) or getattr(record, "sites_note", None)):
+        report("](#map)", "links to the map (#map), but this project has no 'sites' to draw on it; add its places "
+                          "under 'sites', or say why they are not known in 'sites_note'")
+    for offset, words in textlinks.dead_promises(text):
+        report(text[offset:].split("\n", 1)[0], f"'{words}' promises something to follow, but the paragraph links to "
+               "nothing; link what it means, e.g. [Download the report](download:<resource id>), "
+               "[the toolkit](resource:<resource id>) or [use the map](#map), or reword it")
+
+
+def _locate(root: str | None, referrer: _Referrer, at: Any, needle: str) -> tuple[int, int]:
+    """Line and column of ``needle`` in the record file, at or after the value at ``at`` (a Markdown
+    body spans many lines; its own mark is where it starts)."""
+    mark = referrer.doc.mark(at)
+    if root is not None:
+        try:
+            with open(os.path.join(root, *referrer.path.split("/")), encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except OSError:
+            lines = []
+        probe = needle.strip()[:60]
+        for number in range(mark.line - 1, len(lines)):
+            column = lines[number].find(probe)
+            if probe and column >= 0:
+                return number + 1, column + 1
+    return mark.line, mark.column
 
 
 def _reference_problem(ref: schema.Id, target: str, referrer: _Referrer, valid: dict[str, dict[str, Any]],

@@ -19,6 +19,7 @@ from .catalogue import Catalogue
 from .dates import PartialDate
 from .model import RECORD_FOLDERS
 from .privacy import without_addresses
+from .products import Products
 from .router import Router
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,6 +47,7 @@ def project_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
             "start": _date(p.start),
             "end": _date(p.end),
             "dates_note": p.dates_note,
+            "sites_note": p.sites_note,
             "summary": p.summary,
             "image": ({"file": p.image.file, "alt": p.image.alt, "credit": p.image.credit} if p.image else None),
             "themes": list(p.themes),
@@ -54,7 +56,7 @@ def project_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
             "organisations": [{"id": o.id, "role": o.role} for o in p.organisations],
             "sections": [{"heading": s.heading, "body": s.body} for s in p.sections],
             "outputs": [{"measure": o.measure, "target": _number(o.target), "achieved": _number(o.achieved),
-                         "note": o.note} for o in p.outputs],
+                         "unit": o.unit, "note": o.note} for o in p.outputs],
             "timeline": [{"date": _date(t.date), "end": _date(t.end), "text": t.text} for t in p.timeline],
             "sites": [{"name": s.name, "town": s.town, "lat": _number(s.lat), "lon": _number(s.lon)} for s in p.sites],
             "contacts": [{"id": c.id, "role": c.role, "organisation": c.organisation} for c in p.contacts],
@@ -83,7 +85,8 @@ def contact_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
     return out
 
 
-def resource_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
+def resource_records(cat: Catalogue, router: Router, products: Products | None = None) -> list[dict[str, Any]]:
+    bundles = products.bundles if products is not None else {}
     out = []
     for r in sorted(cat.resources.values(), key=lambda r: r.id):
         out.append({
@@ -98,12 +101,11 @@ def resource_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
             "files": [{"title": title, "file": f.path, "url": router.file(f.path, absolute=True),
                        "format": f.format, "media_type": f.mime, "bytes": f.size, "pages": f.pages,
                        "sha256": f.sha256} for title, f in cat.resource_files(r)],
+            "zip": ({"url": router.absolute(router.url(b.dest)), "bytes": b.size, "sha256": b.sha256}
+                    if (b := bundles.get(r.id)) else None),
             "used_by": sorted(p.id for p in cat.used_by(r.id)),
         })
     return out
-
-
-_RECORDS = {"project": project_records, "contact": contact_records, "resource": resource_records}
 
 
 def _public(value: Any) -> Any:
@@ -151,11 +153,13 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def export_files(cat: Catalogue, router: Router) -> dict[str, str]:
+def export_files(cat: Catalogue, router: Router, products: Products | None = None) -> dict[str, str]:
     """Path under the site → text, for every export (``api/projects.json`` … named by record folder)."""
     out = {}
+    records = {"project": lambda: project_records(cat, router), "contact": lambda: contact_records(cat, router),
+               "resource": lambda: resource_records(cat, router, products)}
     for kind, folder in RECORD_FOLDERS.items():
-        rows = [_public(row) for row in _RECORDS[kind](cat, router)]
+        rows = [_public(row) for row in records[kind]()]
         out[f"api/{folder}.json"] = to_json(rows)
         out[f"api/{folder}.csv"] = to_csv(rows)
     return out

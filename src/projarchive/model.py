@@ -33,6 +33,16 @@ RESOURCE_KINDS: dict[str, str] = {
 the order the listing shows them."""
 
 
+OUTPUT_UNITS: dict[str, str] = {
+    "GBP": "pounds sterling",
+    "EUR": "euros",
+    "USD": "US dollars",
+    "percent": "per cent",
+}
+"""An output's ``unit`` -> what it means in words: a currency's ISO 4217 code, or percent. Numbers
+without a unit count things."""
+
+
 @dataclass(frozen=True)
 class Link:
     title: str
@@ -58,6 +68,7 @@ class Output:
     target: Decimal | None = None
     achieved: Decimal | None = None
     note: str | None = None
+    unit: str | None = None  # a key of OUTPUT_UNITS
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class Project:
     kind: str | None = None  # as written; Catalogue.is_programme is the derived fact
     end: PartialDate | None = None
     dates_note: str | None = None
+    sites_note: str | None = None
     status: str | None = None  # as written; see Catalogue.is_finished for the derived fact
     image: Image | None = None
     themes: tuple[str, ...] = ()

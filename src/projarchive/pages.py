@@ -15,16 +15,23 @@ from typing import Any
 
 from jinja2 import Environment
 
+from . import maps, textlinks
 from .catalogue import Catalogue, Tag, slugify, tag_slug
+from .cite import project_citation, resource_citation
 from .dates import date_range
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
-from .files import file_dest
-from .model import RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
+from .figures import DEFAULT_LOCALE, format_figure, spoken_unit
+from .files import IMAGE_EXTENSIONS, file_dest
+from .licences import LICENCES, lookup
+from .model import OUTPUT_UNITS, RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
 from .privacy import details_withheld
+from .products import Products, saved_name
 from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
-from .router import listing_src, record_src
+from .router import CITATION_FORMATS, Router, citation_dest, listing_src, record_src
 from .schema import key_reference
+
+NO_PRODUCTS = Products({}, {})
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
 
@@ -92,6 +99,21 @@ def shared_nav_key(page_url: str, nav_urls: frozenset[str]) -> str | None:
     return posixpath.dirname(page_url.rstrip("/")) + "/"
 
 
+def nav_anchor(page_url: str, nav_urls: frozenset[str]) -> str | None:
+    """The navigation entry a page outside the navigation belongs under: the nearest folder above it
+    that is a page in the navigation (``projects/`` for ``projects/x/``, and for
+    ``themes/x/page/2/`` the ``themes/`` listing), or None. It depends only on the page's folder,
+    as :func:`shared_nav_key` does, so every page that shares a rendering of the navigation shares
+    its highlighted entry too."""
+    folder = posixpath.dirname(page_url.rstrip("/"))
+    while folder:
+        for url in (folder + "/", folder + "/index.html"):
+            if url in nav_urls:
+                return url
+        folder = posixpath.dirname(folder)
+    return None
+
+
 class Links:
     """Relative links from one page to any record, listing or file. Used by the templates.
 
@@ -133,6 +155,22 @@ class Links:
 # --------------------------------------------------------------------------- page models
 
 
+@dataclass(frozen=True)
+class Build:
+    """What page models need besides the catalogue and the settings: the build's products
+    (thumbnails, ZIPs), its router (for citations' absolute addresses), the site's name and language."""
+
+    products: Products = NO_PRODUCTS
+    router: Router = Router()
+    site_name: str = ""
+    locale: str = DEFAULT_LOCALE
+
+
+def _trail(*steps: tuple[str, str]) -> list[dict[str, str]]:
+    """Breadcrumbs: Home, then (title, source) of each step down to the page's parent."""
+    return [{"title": "Home", "src": "index.md"}, *({"title": t, "src": src} for t, src in steps)]
+
+
 def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
     return {
         "project": p,
@@ -142,12 +180,12 @@ def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
     }
 
 
-def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
+def _project_page(cat: Catalogue, p: Project, settings: Settings, build: Build = Build()) -> PageSpec:
     finished = cat.is_finished(p)
     contacts = [_contact_entry(cat, a, settings) for a in cat.project_contacts(p.id)]
-    resources = [_resource_model(cat, cat.resources[r]) for r in p.resources]
+    resources = [_resource_model(cat, cat.resources[r], build.products) for r in p.resources]
     toc: list[tuple[str, str]] = []
-    ids: set[str] = set()
+    ids: set[str] = {"top", textlinks.MAP_ANCHOR, "cite"}  # fixed anchors: the title, the map, "Cite this"
 
     def anchor(title: str) -> str:
         base = slugify(title)
@@ -159,39 +197,124 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
         toc.append((candidate, title))
         return candidate
 
-    sections = [{"heading": s.heading, "body": s.body, "id": anchor(s.heading)} for s in p.sections]
-    anchors = {}
+    places = _project_places(cat, p)
+    anchors = {"documents": anchor("Documents") if resources else None}  # first: the page's own "Documents" link
+    toc.clear()
+    sections = [{"heading": s.heading, "body": s.body, "id": anchor(s.heading), "refs": _refs(cat, s.body, build)}
+                for s in p.sections]
     for key, title, present in (
         ("outputs", "Outputs against targets", p.outputs),
         ("timeline", "Timeline", p.timeline),
-        ("sites", "Where the work took place", p.sites),
+        ("sites", "Where the work took place", places or p.sites_note),
         ("children", "Projects in this programme", cat.children(p.id)),
         ("organisations", "Organisations", p.organisations),
         ("documents", "Documents", resources),
         ("contacts", "Contact information", contacts),
         ("links", "Links", p.links),
         ("news", "In the news", cat.news_about("project", p.id)),
+        ("cite", "Cite this programme" if cat.is_programme(p) else "Cite this project", True),
     ):
-        anchors[key] = anchor(title) if present else None
+        if key == "documents" and present:
+            toc.append((anchors["documents"], title))
+        elif key == "sites" and present:
+            anchors[key] = textlinks.MAP_ANCHOR
+            toc.append((textlinks.MAP_ANCHOR, title))
+        elif key == "cite":
+            anchors[key] = "cite"
+            toc.append(("cite", title))
+        else:
+            anchors[key] = anchor(title) if present else None
+    programme = cat.projects[p.programme] if p.programme else None
+    trail = _trail(("Projects", listing_src("project")),
+                   *([(programme.label, record_src("project", programme.id))] if programme else []))
     context = {
         "project": p,
+        "trail": trail,
         "finished": finished,
         "is_programme": cat.is_programme(p),
         "banner": settings.banner,
         "dates": date_range(p.start, p.end),
-        "programme": cat.projects[p.programme] if p.programme else None,
+        "programme": programme,
+        "leads": cat.leads(p),
         "children": [_project_card(cat, c) for c in cat.children(p.id)],
         "sections": sections,
         "anchors": anchors,
         "organisations": [{"contact": cat.contacts[o.id], "role": o.role} for o in p.organisations],
         "contacts": contacts,
         "resources": resources,
+        "outputs": _outputs(p, build.locale),
+        "places": places,
+        "map": maps.draw([pl for pl, _ in places]) if places else None,
         "news": cat.news_about("project", p.id),
+        "cite": _cite(project_citation(cat, p.id, build.router, build.site_name), "project", p.id),
         "facets": project_facets(cat, p),
         "sort_start": facet_sort_key(p),
     }
     return PageSpec(record_src("project", p.id), p.title, "archive/project.html", context, p.path, tuple(toc),
                     p.summary, ("project", p.id))
+
+
+def _project_places(cat: Catalogue, p: Project) -> list[tuple[maps.Place, dict[str, Any]]]:
+    """The places on a project's map, numbered as its table lists them: its own sites, then (on a
+    programme) the sites of its projects, each saying which project it belongs to."""
+    rows: list[tuple[maps.Place, dict[str, Any]]] = []
+    owners = [(p, None)] + [(c, c) for c in cat.children(p.id)]
+    for owner, child in owners:
+        for site in owner.sites:
+            n = len(rows) + 1
+            name = site.name + (f", {site.town}" if site.town and site.town not in site.name else "")
+            if child is not None:
+                name += f" ({child.label})"
+            rows.append((maps.Place(n, name, float(site.lat), float(site.lon), f"#site-{n}"),
+                         {"site": site, "project": child, "number": n}))
+    return rows
+
+
+def _outputs(p: Project, locale: str) -> list[dict[str, Any]]:
+    """Each output with its numbers written for the site's language (£25,000; 1,785.71)."""
+    return [{"output": o,
+             "target": format_figure(o.target, o.unit, locale) if o.target is not None else None,
+             "achieved": format_figure(o.achieved, o.unit, locale) if o.achieved is not None else None,
+             "unit": spoken_unit(o.unit)}
+            for o in p.outputs]
+
+
+def _cite(citation: Any, kind: str, record_id: str) -> dict[str, Any]:
+    return {"text": citation.text(),
+            "files": [{"label": label, "src": citation_dest(kind, record_id, ext), "ext": ext}
+                      for ext, label in CITATION_FORMATS.items()]}
+
+
+def _refs(cat: Catalogue, body: str, build: Build) -> dict[str, dict[str, Any]]:
+    """What each record link in a Markdown body leads to (``resource:x`` -> its page's source …),
+    for :func:`projarchive.render.markdown_html`. The ids were checked when the records loaded."""
+    out: dict[str, dict[str, Any]] = {}
+    for link in textlinks.record_links(body):
+        if link.scheme == "download":
+            r = cat.resources[link.id]
+            out[link.written] = {"src": _primary_download(cat, r, build.products),
+                                 "download": (f"{r.id}.zip" if r.id in build.products.bundles
+                                              else saved_name(r.files[0].file) if r.files else None)}
+            continue
+        out[link.written] = {"src": record_src(link.kind, link.id)}
+        if link.image and link.kind == "resource":
+            r = cat.resources[link.id]
+            first = r.files[0].file
+            thumb = build.products.thumbnails.get(first)
+            if thumb is not None:
+                out[link.written] |= {"image": thumb.dest, "width": thumb.width // 2, "height": thumb.height // 2}
+            elif cat.facts[first].extension in IMAGE_EXTENSIONS:
+                out[link.written] |= {"image": file_dest(first), "width": None, "height": None}
+    return out
+
+
+def _primary_download(cat: Catalogue, r: Resource, products: Products) -> str:
+    """The one link that downloads a resource: its ZIP, its only file, or (external) its address."""
+    if r.id in products.bundles:
+        return products.bundles[r.id].dest
+    if r.files:
+        return file_dest(r.files[0].file)
+    return r.url or record_src("resource", r.id)
 
 
 def _withheld(cat: Catalogue, project: Project, contact: Contact, settings: Settings) -> bool:
@@ -208,16 +331,26 @@ def _contact_entry(cat: Catalogue, a: Any, settings: Settings) -> dict[str, Any]
             "withheld": withheld and bool(a.email or a.phone)}
 
 
-def _resource_model(cat: Catalogue, r: Resource) -> dict[str, Any]:
-    return {"resource": r, "files": [{"title": t, "facts": f} for t, f in cat.resource_files(r)]}
+def _resource_model(cat: Catalogue, r: Resource, products: Products = NO_PRODUCTS) -> dict[str, Any]:
+    """A resource as listed anywhere: its files with their facts, pictures and saved names, its ZIP."""
+    files = []
+    for f in r.files:
+        facts = cat.facts[f.file]
+        files.append({"title": f.title, "facts": facts, "saved_name": saved_name(f.file),
+                      "thumbnail": products.thumbnails.get(f.file),
+                      "image": file_dest(f.file) if facts.extension in IMAGE_EXTENSIONS else None})
+    return {"resource": r, "files": files, "bundle": products.bundles.get(r.id),
+            "licence": lookup(r.licence) if r.licence else None}
 
 
-def _resource_page(cat: Catalogue, r: Resource) -> PageSpec:
+def _resource_page(cat: Catalogue, r: Resource, build: Build = Build()) -> PageSpec:
     context = {
-        **_resource_model(cat, r),
+        **_resource_model(cat, r, build.products),
+        "trail": _trail(("Resources", listing_src("resource"))),
         "kind_label": RESOURCE_KINDS[r.kind],
         "used_by": [_project_card(cat, p) for p in cat.used_by(r.id)],
         "news": cat.news_about("resource", r.id),
+        "cite": _cite(resource_citation(cat, r.id, build.router, build.site_name), "resource", r.id),
     }
     return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, (), r.summary,
                     ("resource", r.id))
@@ -232,18 +365,32 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
         "members": cat.members(c.id),
         # a person's own (latest) details are withheld when every project they are on is past the policy
         "withheld": bool(appearances) and all(hidden) and bool(c.email or c.phone),
-        "appearances": [
-            {"card": _project_card(cat, a.project), "role": a.role,
-             "email": None if h else a.email, "phone": None if h else a.phone,
-             "withheld": h and bool(a.email or a.phone),
-             "organisation": a.organisation,
-             "as_organisation": a.as_organisation}
-            for a, h in zip(appearances, hidden, strict=True)
-        ],
+        "appearances": _merged_appearances(cat, appearances, hidden),
         "news": cat.news_about("contact", c.id),
+        "trail": _trail(("Contacts", listing_src("contact"))),
     }
     return PageSpec(record_src("contact", c.id), c.name, "archive/contact.html", context, c.path, (), c.note,
                     ("contact", c.id))
+
+
+def _merged_appearances(cat: Catalogue, appearances: tuple[Any, ...], hidden: list[bool]) -> list[dict[str, Any]]:
+    """One row per project a contact is named on, with every role they had there: an organisation
+    that is both a project's contact and its "Lead organisation" is listed once, with both."""
+    rows: dict[str, dict[str, Any]] = {}
+    for a, h in zip(appearances, hidden, strict=True):
+        row = rows.get(a.project.id)
+        if row is None:
+            row = rows[a.project.id] = {"card": _project_card(cat, a.project), "roles": [], "email": None,
+                                        "phone": None, "withheld": False, "organisation": None,
+                                        "as_organisation": a.as_organisation}
+        if a.role and a.role not in row["roles"]:
+            row["roles"].append(a.role)
+        row["email"] = row["email"] or (None if h else a.email)
+        row["phone"] = row["phone"] or (None if h else a.phone)
+        row["withheld"] = row["withheld"] or (h and bool(a.email or a.phone))
+        row["organisation"] = row["organisation"] or a.organisation
+        row["as_organisation"] = row["as_organisation"] and a.as_organisation
+    return list(rows.values())
 
 
 def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str,
@@ -258,7 +405,9 @@ def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, pl
             f"{folder}/{tag.slug}.md", f"{noun.capitalize()}: {tag.name}", "archive/tag.html",
             list(tag.projects), per_page,
             lambda chunk, tag=tag: {"tag": tag, "noun": noun, "folder": folder,
-                                    "cards": [_project_card(cat, p) for p in chunk]},
+                                    "cards": [_project_card(cat, p) for p in chunk],
+                                    "trail": _trail(("Projects", listing_src("project")),
+                                                    (plural, f"{folder}/index.md"))},
             f"Projects with the {noun} {tag.name}.",
         )
     return pages
@@ -334,7 +483,7 @@ def _paged(first_src: str, title: str, template: str, items: list[Any], per_page
     return specs
 
 
-def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
+def site_pages(cat: Catalogue, settings: Settings, build: Build = Build()) -> list[PageSpec]:
     """Every generated page of the archive, in a stable order."""
     pages: list[PageSpec] = []
     per_page = settings.per_page
@@ -359,7 +508,7 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
 
     def resource_groups(chunk: list[Resource]) -> list[dict[str, Any]]:
         return [{"kind": k, "label": RESOURCE_KINDS[k],
-                 "entries": [_resource_model(cat, r) for r in chunk if r.kind == k]}
+                 "entries": [_resource_model(cat, r, build.products) for r in chunk if r.kind == k]}
                 for k in kinds if any(r.kind == k for r in chunk)]
 
     pages += _paged(
@@ -387,11 +536,12 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     groups, years = facet_groups(cat)
     pages.append(PageSpec(
         "browse/index.md", "Browse projects", "archive/browse.html",
-        {"groups": groups, "years": years, "total": len(cat.projects), "per_page": per_page},
+        {"groups": groups, "years": years, "total": len(cat.projects), "per_page": per_page,
+         **overview_map(cat)},
         description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
     ))
-    pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
-    pages += [_resource_page(cat, r) for r in cat.resources.values()]
+    pages += [_project_page(cat, p, settings, build) for p in cat.projects.values()]
+    pages += [_resource_page(cat, r, build) for r in cat.resources.values()]
     pages += [_contact_page(cat, c, settings) for c in cat.contacts.values()]
     return pages
 
@@ -415,7 +565,41 @@ def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
     }
 
 
-def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
+def overview_map(cat: Catalogue) -> dict[str, Any]:
+    """Every project's places on one map (the browse page): a pin for each cluster of places, leading
+    to the project when it is one project's, else to the entry for that cluster in the list below."""
+    places = []
+    owners = []
+    for p in cat.projects.values():
+        for site in p.sites:
+            n = len(places) + 1
+            places.append(maps.Place(n, site.town or site.name, float(site.lat), float(site.lon), ""))
+            owners.append(p)
+    if not places:
+        return {"overview": None}
+    drawn = maps.draw(places, whole=True)  # the whole of Britain and Ireland
+    clusters = []
+    for k, pin in enumerate(drawn.pins, 1):
+        projects: list[Project] = []
+        for place in pin.places:
+            project = owners[place.number - 1]
+            if all(project.id != q.id for q in projects):
+                projects.append(project)
+        towns = sorted({place.name for place in pin.places}, key=str.casefold)
+        clusters.append({"pin": pin, "id": f"place-{k}", "towns": towns, "projects": projects,
+                         "src": record_src("project", projects[0].id) if len(projects) == 1 else None,
+                         "name": f"{', '.join(towns)}: {len(projects)} {'project' if len(projects) == 1 else 'projects'}",
+                         "label": str(len(projects))})
+    outside = sorted({owners[p.number - 1].id: owners[p.number - 1] for p in drawn.outside}.values(),
+                     key=lambda p: p.label.casefold())
+    marks = [{"x": c["pin"].x, "y": c["pin"].y, "label": c["label"], "name": c["name"],
+              "href": c["src"] or f"#{c['id']}", "width": maps.pin_width(c["label"]), "at_x": None, "at_y": None}
+             for c in clusters]
+    return {"overview": {"map": drawn, "clusters": clusters, "outside": outside, "marks": marks,
+                         "projects": len({p.id for p in owners}), "places": len(places)}}
+
+
+def news_context(cat: Catalogue, src: str, products: Products = NO_PRODUCTS) -> dict[str, Any] | None:
     """What a news post adds below its text: the records it names, or ``None`` if not a post."""
     post = next((p for p in cat.news if p.src == src), None)
     if post is None:
@@ -423,22 +607,23 @@ def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
     return {
         "projects": [_project_card(cat, cat.projects[i]) for i in post.projects],
         "organisations": [cat.contacts[i] for i in post.organisations],
-        "resources": [_resource_model(cat, cat.resources[i]) for i in post.resources],
+        "resources": [_resource_model(cat, cat.resources[i], products) for i in post.resources],
     }
 
 
 GUIDE_SRC = "maintainers.md"  # the maintainer guide, which gains the table of every record key
 
 
-def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool
-                          ) -> tuple[str, dict[str, Any]] | None:
+def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool,
+                          build: Build = Build()) -> tuple[str, dict[str, Any]] | None:
     """What the archive adds below a hand-written page (template, context), or None: a news post's
     records, the guide's key reference, the home page's counts and recent projects."""
-    news = news_context(cat, src)
+    news = news_context(cat, src, build.products)
     if news is not None:
         return "archive/news-links.html", news
     if src == GUIDE_SRC:
-        return "archive/keys.html", {"kinds": key_reference(), "folders": RECORD_FOLDERS}
+        return "archive/keys.html", {"kinds": key_reference(), "folders": RECORD_FOLDERS,
+                                     "licences": list(LICENCES.values()), "units": OUTPUT_UNITS}
     if is_homepage:
         return "archive/home.html", home_context(cat, settings)
     return None

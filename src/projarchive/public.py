@@ -17,8 +17,10 @@ from pathlib import Path
 
 from . import csp
 from .catalogue import Catalogue
+from .cite import citation_files
 from .exports import export_files
 from .feed import FEED_PATH, atom_feed
+from .products import Products
 from .router import Router
 from .search import html_files
 
@@ -52,7 +54,9 @@ class PolicyWriter:
         (site / "_headers").write_text(csp.headers_file(self.hashes), encoding="utf-8")
 
 
-def public_files(catalogue: Catalogue, router: Router, site_name: str) -> dict[str, str]:
-    """The data files the site publishes besides its pages (path → text): exports and the feed.
-    The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
-    return {**export_files(catalogue, router), FEED_PATH: atom_feed(catalogue, router, site_name)}
+def public_files(catalogue: Catalogue, router: Router, site_name: str,
+                 products: Products | None = None) -> dict[str, str]:
+    """The data files the site publishes besides its pages (path → text): exports, the feed and the
+    citation files. The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
+    return {**export_files(catalogue, router, products), FEED_PATH: atom_feed(catalogue, router, site_name),
+            **citation_files(catalogue, router, site_name)}

@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .privacy import EncodeEmails, PlainAutomail, encode_email, spoken_email
+from .textlinks import RECORD_SCHEMES
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
@@ -46,6 +47,7 @@ class _Sanitise(Treeprocessor):
         self.shift = shift
 
     def run(self, root: ET.Element) -> None:
+        _record_links(self.md, root)
         for el in root.iter():
             if re.fullmatch(r"h[1-6]", el.tag):
                 el.tag = f"h{min(6, int(el.tag[1]) + self.shift)}"
@@ -54,11 +56,66 @@ class _Sanitise(Treeprocessor):
                     del el.attrib[attr]
             if el.tag == "a" and "href" in el.attrib and el.attrib["href"].startswith(("http://", "https://")):
                 el.set("rel", "noopener")
+            if el.tag == "img" and el.get("data-archive-record") is not None:  # our own picture of a document
+                del el.attrib["data-archive-record"]
+                continue
             if el.tag == "img":  # images in record text would load from third parties
                 el.tag = "span"
                 alt = el.attrib.pop("alt", "")
                 el.attrib.clear()
                 el.text = f"[image: {alt}]" if alt else "[image]"
+
+
+_RECORD_HREF = re.compile(r"^(?:" + "|".join(RECORD_SCHEMES) + r"):[a-z0-9-]+$")
+
+
+def _record_links(md: markdown.Markdown, root: ET.Element) -> None:
+    """``[text](resource:x)`` and friends become links to what the page model resolved them to
+    (``md.archive_refs``: written link -> {"src", "image"…}, with ``md.archive_link`` making links
+    relative to the page); ``![caption](resource:x)`` alone in a paragraph becomes a figure with the
+    picture of the document's first page and the text as its caption. Without refs (a body rendered
+    outside a page) such links are dropped, as any link to an unknown scheme is."""
+    refs: dict[str, dict[str, Any]] = getattr(md, "archive_refs", None) or {}
+    link = getattr(md, "archive_link", None)
+    for parent in list(root.iter()):
+        for el in list(parent):
+            if el.tag == "a" and _RECORD_HREF.match(el.get("href", "")):
+                ref = refs.get(el.get("href", ""))
+                if ref is None or link is None:
+                    del el.attrib["href"]
+                    continue
+                src = ref["src"]
+                el.set("href", src if _SCHEME.match(src) else link.page(src))
+                if ref.get("download"):
+                    el.set("download", ref["download"])
+            elif el.tag == "img" and _RECORD_HREF.match(el.get("src", "")):
+                ref = refs.get(el.get("src", ""))
+                caption = el.get("alt", "")
+                if ref is None or link is None or not ref.get("image"):
+                    continue  # made text by _Sanitise, as any image
+                if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() \
+                        and not (el.tail or "").strip():
+                    parent.tag = "figure"
+                    parent.set("class", "archive-docfigure")
+                    parent.remove(el)
+                    anchor = ET.SubElement(parent, "a", {"href": link.page(ref["src"]), "tabindex": "-1",
+                                                         "aria-hidden": "true"})
+                    img = ET.SubElement(anchor, "img", _picture(ref, link))
+                    img.set("alt", "")
+                    figcaption = ET.SubElement(parent, "figcaption")
+                    figcaption.text = caption
+                else:  # in running text: the picture alone, described by the words
+                    el.attrib.clear()
+                    el.attrib.update(_picture(ref, link))
+                    el.set("alt", caption)
+
+
+def _picture(ref: dict[str, Any], link: Any) -> dict[str, str]:
+    attrs = {"src": link.page(ref["image"]), "loading": "lazy",
+             "data-archive-record": "", "class": "archive-docfigure__image"}
+    if ref.get("width"):
+        attrs |= {"width": str(ref["width"]), "height": str(ref["height"])}
+    return attrs
 
 
 class _SafeMarkdown(Extension):
@@ -76,13 +133,19 @@ class _SafeMarkdown(Extension):
         md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", -10)
 
 
-def markdown_html(text: str, *, heading_shift: int = 2) -> Markup:
-    """Render a record's Markdown body; raw HTML is shown as text, never executed."""
+def markdown_html(text: str, *, heading_shift: int = 2, link: Any = None,
+                  refs: dict[str, dict[str, Any]] | None = None) -> Markup:
+    """Render a record's Markdown body; raw HTML is shown as text, never executed. ``link`` (the
+    page's :class:`projarchive.pages.Links`) and ``refs`` resolve record links (projarchive.textlinks)."""
     md = _MARKDOWN.get(heading_shift)
     if md is None:  # building a Markdown instance costs more than converting a section; reuse it
         md = _MARKDOWN[heading_shift] = markdown.Markdown(
             extensions=["sane_lists", "tables", _SafeMarkdown(heading_shift)], output_format="html")
-    return Markup(md.reset().convert(text))
+    md.archive_refs, md.archive_link = refs, link  # type: ignore[attr-defined]
+    try:
+        return Markup(md.reset().convert(text))
+    finally:
+        md.archive_refs = md.archive_link = None  # type: ignore[attr-defined]
 
 
 _MARKDOWN: dict[int, markdown.Markdown] = {}

@@ -31,6 +31,24 @@ def record_src(kind: str, record_id: str) -> str:
     return f"{RECORD_FOLDERS[kind]}/{record_id}.md"
 
 
+def thumbnail_dest(sha256: str) -> str:
+    """Where the picture of a document's first page is published, named by the document's content."""
+    return f"thumbnails/{sha256[:32]}.png"
+
+
+def bundle_dest(resource_id: str) -> str:
+    """Where the ZIP of all of a resource's files ("Download all") is published."""
+    return f"downloads/{resource_id}.zip"
+
+
+CITATION_FORMATS = {"json": "CSL-JSON", "bib": "BibTeX", "ris": "RIS"}
+
+
+def citation_dest(kind: str, record_id: str, ext: str) -> str:
+    """Where a record's citation file is published: ``cite/projects/<id>.bib`` (ext: json, bib, ris)."""
+    return f"cite/{RECORD_FOLDERS[kind]}/{record_id}.{ext}"
+
+
 def listing_src(kind: str) -> str:
     """The first page of the listing of a kind of record: ``projects/index.md``."""
     return f"{RECORD_FOLDERS[kind]}/index.md"

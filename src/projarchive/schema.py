@@ -245,6 +245,28 @@ class Url(Type):
         return {"type": "string", "pattern": r"^(https?://|mailto:)\S+$"}
 
 
+class LicenceId(Type):
+    """An SPDX licence id from :data:`projarchive.licences.LICENCES`; pages show its name, linked."""
+
+    label = "SPDX licence id (see the list of licences)"
+
+    def convert(self, value: Any, ctx: Context, at: Path) -> str:
+        from .licences import LICENCES, lookup
+
+        text = _need_text(value, "licence id").strip()
+        found = lookup(text)
+        if found is None:
+            raise Invalid(f"'{text}' is not a licence id we know{_did_you_mean(text, LICENCES)}; use an SPDX id "
+                          f"from the list in the maintainer guide ({', '.join(list(LICENCES)[:4])} …), "
+                          "or remove the key if the licence is not known")
+        return found.id
+
+    def json_schema(self) -> dict[str, Any]:
+        from .licences import ALIASES, LICENCES
+
+        return {"type": "string", "enum": [*LICENCES, *ALIASES]}
+
+
 class Email(Type):
     label = "email address"
 
@@ -530,6 +552,8 @@ PROJECT = Obj((
         Field("measure", TEXT, True, "What was counted", "Support workers trained"),
         Field("target", Number(), False, "The target", "20"),
         Field("achieved", Number(), False, "What was achieved", "33"),
+        Field("unit", Choice(tuple(model.OUTPUT_UNITS)), False,
+              "What the numbers count, when not things: a currency (GBP, EUR, USD) or percent", "GBP"),
         Field("note", PARA, False, "Context, or the result in words", "Exceeded."),
     ), model.Output, _check_output, title="output")), False, "Measured outputs against targets",
           "- {measure: Support workers trained, target: 20, achieved: 33}"),
@@ -539,6 +563,8 @@ PROJECT = Obj((
         Field("text", PARA, True, "What happened", "Ipsos MORI analyse the data"),
     ), model.TimelineEntry, _check_timeline, title="timeline entry")), False, "Dated milestones",
           "- {date: 2017-08, text: Ipsos MORI analyse the data}"),
+    Field("sites_note", PARA, False, "Why the places are missing or incomplete, shown with the map",
+          "The original page's map of the 52 providers was not captured."),
     Field("sites", ListOf(Obj((
         Field("name", TEXT, True, "Name of the place or provider", "Q Training Ltd"),
         Field("town", TEXT, False, "Town", "Rackheath"),
@@ -579,7 +605,7 @@ RESOURCE = Obj((
     Field("kind", Choice(tuple(model.RESOURCE_KINDS)), True, " | ".join(model.RESOURCE_KINDS), "toolkit"),
     Field("summary", PARA, False, "What it is and who it is for", "A collection of resources for practitioners."),
     Field("published", Date(partial=True), False, "When it was published", "2010-03"),
-    Field("licence", TEXT, False, "Licence, e.g. an SPDX id", "OGL-3.0"),
+    Field("licence", LicenceId(), False, "Licence: an SPDX id, shown by its name and linked", "OGL-UK-3.0"),
     Field("files", ListOf(Obj((
         Field("file", FilePath(), True, "Path relative to resources/", "take-ten-people/toolbox.pdf"),
         Field("title", TEXT, True, "What this file is", "Toolbox"),

@@ -24,7 +24,19 @@ from .catalogue import Catalogue, load_catalogue
 from .dates import build_date
 from .files import CACHE_FILE, FactsCache, file_dest
 from .model import RECORD_FOLDERS
-from .pages import PageSpec, Settings, hand_written_addition, render_page, settings_from, shared_nav_key, site_pages
+from .figures import locale_for
+from .pages import (
+    Build,
+    PageSpec,
+    Settings,
+    hand_written_addition,
+    nav_anchor,
+    render_page,
+    settings_from,
+    shared_nav_key,
+    site_pages,
+)
+from .products import CACHE_DIR, make_products
 from .problems import ArchiveError, BuildError
 from .public import PolicyWriter, public_files
 from .publish import discard, publish, staging_dir
@@ -51,6 +63,7 @@ class BuildConfig:
     directory_urls: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # extra.archive
     command: str | None = None  # build | serve | gh-deploy, as the command line said (None: unknown)
+    language: str = "en"  # the site's language (theme.language): how numbers and dates are written
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,11 @@ class BuildSession:
             raise BuildError(f"the archive's records have problems:\n{e}") from None
         cache.save()
         self.router = Router(config.site_url, config.directory_urls)
-        self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings)}
+        # thumbnails and ZIPs, made (or taken from the cache) before the pages that show their sizes
+        self.products = make_products(self.catalogue, os.path.join(config.root, RECORD_FOLDERS["resource"]),
+                                      os.path.join(config.root, CACHE_DIR))
+        self.build = Build(self.products, self.router, config.site_name, locale_for(config.language))
+        self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings, self.build)}
         self.env = make_environment([config.templates])
         self.env.globals["archive"] = self.settings  # site-wide choices the templates show (extra.archive)
         self.shared_parts = SharedParts()
@@ -120,7 +137,8 @@ class BuildSession:
         hand-written file where the archive generates one is an error, never silently replaced."""
         documents = [(file_dest(rel), os.path.join(self.config.root, RECORD_FOLDERS["resource"], *rel.split("/")))
                      for rel in self.catalogue.facts]
-        data = public_files(self.catalogue, self.router, self.config.site_name)
+        documents += self.products.documents()  # thumbnails and ZIPs, copied from the cache
+        data = public_files(self.catalogue, self.router, self.config.site_name, self.products)
         clashes = sorted(set(existing) & ({*self.pages, *(d for d, _ in documents), *data}))
         if clashes:
             docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
@@ -156,6 +174,15 @@ class BuildSession:
     def set_navigation(self, urls: Iterable[str]) -> None:
         self._nav_urls = frozenset(urls)
 
+    def nav_place(self, page_url: str) -> str | None:
+        """For a page outside the navigation, the URL of the navigation's page to mark as where it
+        belongs (its folder's listing: ``projects/`` for every project), so the right tab is
+        highlighted and the left column shows that part of the site. The same for every page of a
+        folder, as the navigation is rendered once per folder (see :meth:`nav_key`)."""
+        if page_url in self._nav_urls:
+            return None
+        return nav_anchor(page_url, self._nav_urls)
+
     def nav_key(self, page_url: str) -> str | None:
         """Which pages share one rendering of the navigation and other parts (render.SharedParts)."""
         return shared_nav_key(page_url, self._nav_urls) if self.share_parts else None
@@ -186,7 +213,7 @@ class BuildSession:
         if spec is not None:
             toc = tuple((anchor, str(escape(title))) for anchor, title in spec.toc)
             return PageContent(render_page(self.env, spec.template, spec.context, page_url, self.url_of), toc)
-        addition = hand_written_addition(self.catalogue, self.settings, src, is_homepage)
+        addition = hand_written_addition(self.catalogue, self.settings, src, is_homepage, self.build)
         if addition is None:
             return PageContent(html)
         template, context = addition
