@@ -627,15 +627,22 @@ def national_retraining_scheme_slides() -> str:
 # --- Placeholder for the painting credited on two project pages ----------------------------
 
 CREDIT = "MIND in Dacorum. Artist: Bob Houlston. Image taken from 1 in 4 publication"
-SVG = f"""<svg xmlns="http://www.w3.org/2000/svg" width="800" height="450" viewBox="0 0 800 450" role="img" aria-labelledby="title desc">
+# Large type on a mid-tone ground: readable at phone width, and not a bright block in the dark
+# scheme. The credit is not repeated inside: the page shows it under the image (image.credit).
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="600" height="340" viewBox="0 0 600 340" role="img" aria-labelledby="title desc">
   <title id="title">Image not held in this archive</title>
-  <desc id="desc">Placeholder: the original painting by Bob Houlston is not held in this archive. Credit: {CREDIT}</desc>
-  <rect x="0" y="0" width="800" height="450" fill="#eeeeee"/>
-  <rect x="12" y="12" width="776" height="426" fill="none" stroke="#888888" stroke-width="2" stroke-dasharray="10 6"/>
-  <g font-family="DejaVu Sans, Verdana, Arial, sans-serif" text-anchor="middle" fill="#333333">
-    <text x="400" y="190" font-size="34" font-weight="bold">Image not held in this archive</text>
-    <text x="400" y="240" font-size="20">The project page showed a painting by Bob Houlston here.</text>
-    <text x="400" y="330" font-size="17" fill="#555555">{CREDIT}</text>
+  <desc id="desc">Placeholder: the original painting by Bob Houlston is not held in this archive.</desc>
+  <rect x="0" y="0" width="600" height="340" fill="#50596a"/>
+  <rect x="14" y="14" width="572" height="312" fill="none" stroke="#c9ced8" stroke-width="3" stroke-dasharray="12 8"/>
+  <g fill="none" stroke="#ffffff" stroke-width="6" stroke-linejoin="round">
+    <rect x="262" y="56" width="76" height="60" rx="4"/>
+    <path d="M268 108 l20 -22 l14 14 l10 -10 l20 18"/>
+  </g>
+  <circle cx="318" cy="74" r="6" fill="#ffffff"/>
+  <g font-family="DejaVu Sans, Verdana, Arial, sans-serif" text-anchor="middle" fill="#ffffff">
+    <text x="300" y="190" font-size="38" font-weight="bold">Image not held</text>
+    <text x="300" y="236" font-size="38" font-weight="bold">in this archive</text>
+    <text x="300" y="288" font-size="24">The page showed a painting by Bob Houlston</text>
   </g>
 </svg>
 """
