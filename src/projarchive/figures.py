@@ -49,7 +49,3 @@ def format_figure(value: Decimal, unit: str | None = None, locale: str = DEFAULT
         return format_currency(value, unit, format=money, locale=locale, currency_digits=False)
     raise ValueError(f"unknown unit {unit!r}")
 
-
-def spoken_unit(unit: str | None) -> str:
-    """What the unit means in words, for a table's caption or a screen reader."""
-    return OUTPUT_UNITS.get(unit or "", "")

@@ -21,7 +21,7 @@ from .cite import project_citation, resource_citation
 from .dates import date_range
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
-from .figures import DEFAULT_LOCALE, format_figure, spoken_unit
+from .figures import DEFAULT_LOCALE, format_figure
 from .files import IMAGE_EXTENSIONS, file_dest
 from .licences import LICENCES, lookup
 from .model import OUTPUT_UNITS, RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
@@ -274,8 +274,7 @@ def _outputs(p: Project, locale: str) -> list[dict[str, Any]]:
     """Each output with its numbers written for the site's language (£25,000; 1,785.71)."""
     return [{"output": o,
              "target": format_figure(o.target, o.unit, locale) if o.target is not None else None,
-             "achieved": format_figure(o.achieved, o.unit, locale) if o.achieved is not None else None,
-             "unit": spoken_unit(o.unit)}
+             "achieved": format_figure(o.achieved, o.unit, locale) if o.achieved is not None else None}
             for o in p.outputs]
 
 

@@ -31,6 +31,7 @@ THUMB_WIDTH = 200  # pixels; shown 100 CSS pixels wide, so sharp on screens of 2
 THUMB_MAX_HEIGHT = 400  # a very tall first page is cut at the bottom
 CACHE_DIR = ".cache/projarchive"  # under the repository root, git-ignored (as files.CACHE_FILE)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a ZIP can hold: entries carry no build time
+BUNDLE_VERSION = 1  # part of a cached ZIP's key: raise it when zip_bytes changes what it writes
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def zip_bytes(entries: list[tuple[str, str]]) -> bytes:
 
 def make_bundle(resource_id: str, entries: list[tuple[str, str, str]], cache_dir: str) -> Bundle:
     """The ZIP of one resource's files: (name in the ZIP, file, its sha256) in the record's order."""
-    key = hashlib.sha256("\n".join(f"{n}\0{sha}" for n, _, sha in entries).encode()).hexdigest()
+    key = hashlib.sha256("\n".join([f"v{BUNDLE_VERSION}", *(f"{n}\0{sha}" for n, _, sha in entries)]).encode()).hexdigest()
     cached = os.path.join(cache_dir, "downloads", f"{key}.zip")
     if not os.path.isfile(cached):
         _write_atomically(cached, zip_bytes([(n, p) for n, p, _ in entries]))
