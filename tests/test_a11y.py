@@ -25,10 +25,13 @@ PAGE_TYPES = {
     "project (finished)": "projects/take-ten-people/",
     "project (active)": "projects/career-learning-pilots/",
     "programme": "projects/clmh-research-2015-17/",
+    "project (map, outputs, many organisations)": "projects/embedding-learning-in-everyday-activity/",
     "project listing": "projects/",
     "browse (facets)": "browse/",
     "programme listing": "programmes/",
     "resource": "resources/take-ten-people-pack/",
+    "resource (one file)": "resources/lsc-data/",
+    "resource (external)": "resources/cost-and-outreach-pilot-evaluation-interim-findings/",
     "resource listing": "resources/",
     "contact (person)": "contacts/catina-barrett/",
     "contact (organisation)": "contacts/niace/",
@@ -134,17 +137,23 @@ def test_record_tables_have_scoped_headers(sample):
 
 @pytest.mark.browser
 def test_download_links_say_format_and_size_to_screen_readers(site_root, browser, serve):
-    """The accessible name of each file link has its format and size; the accessible-format request
-    names its document, in text hidden only visually."""
+    """Each file link is named by its title and described by its format, size and pages; "Download all"
+    names its resource, format and size; the accessible-format request names its document, in text
+    hidden only visually."""
     import re
 
     base = serve(site_root) + SITE_PATH
     page = browser.new_page()
     page.goto(base + "resources/take-ten-people-pack/")
-    files = page.locator("li.archive-file a[download]")
+    files = page.locator("li.archive-file .archive-attachment__title a[download]")
     assert files.count() == 2
-    named = page.get_by_role("link", name=re.compile(r"^\w[\w ]* \(PDF, [\d.]+ (bytes|KB|MB), \d+ pages?\)$"))
-    assert named.count() == files.count()
+    # the title is the link's name; format, size and pages its description (as GOV.UK's attachments)
+    for i in range(files.count()):
+        link = page.locator("li.archive-file .archive-attachment__title a").nth(i)
+        described = page.locator("#" + link.get_attribute("aria-describedby")).inner_text()
+        assert re.fullmatch(r"PDF, [\d.]+ (bytes|KB|MB), \d+ pages?", described), described
+    named = page.get_by_role("link", name=re.compile(r"^Download all of “Take Ten People resource pack” \(ZIP, "))
+    assert named.count() == 1
     request = page.get_by_role("link", name="Request an accessible format of “Take Ten People resource pack”",
                                exact=True)
     assert request.is_visible()

@@ -461,3 +461,60 @@ def test_the_sample_calls_to_action_lead_somewhere(sample):
         href = links[f"Download '{name}' infographic PDF"]
         assert (sample.site / goes_to(url, href)).is_file() and href.endswith(".pdf")
     assert len(art.select("figure.archive-docfigure img")) == 2
+
+
+# --------------------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def sample_root(sample, tmp_path_factory) -> Path:
+    from conftest import host_at_site_path
+
+    assert sample.ok, sample.output
+    return host_at_site_path(sample.site, tmp_path_factory.mktemp("host13"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(1280, 900), (375, 740)])
+def test_the_toolkit_is_one_click_from_the_first_screen(sample_root, browser, serve, width, height):
+    """Take Ten People's pack and the Q Training report: their first download link is on the first
+    screen (and within 1,200 px at 1280 px), and Download all saves the pack under its own name."""
+    from conftest import SITE_PATH
+
+    base = serve(sample_root) + SITE_PATH
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    for url in ("projects/take-ten-people/", "projects/embedding-learning-in-everyday-activity/"):
+        page.goto(base + url, wait_until="load")
+        first = page.locator("article a[download]").first
+        box = first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= min(height, 1200), (url, box)
+    page.goto(base + "projects/take-ten-people/", wait_until="load")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download all of “Take Ten People resource pack” (ZIP", exact=False).first.click()
+    assert info.value.suggested_filename == "take-ten-people-pack.zip"
+    context.close()
+
+
+@pytest.mark.browser
+def test_map_pins_are_links_a_keyboard_reaches_and_nothing_leaves_the_host(sample_root, browser, serve):
+    from urllib.parse import urlsplit
+
+    from conftest import SITE_PATH
+
+    base = serve(sample_root) + SITE_PATH
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).hostname not in ("127.0.0.1", None)
+            and urlsplit(r.url).scheme in ("http", "https") else None)
+    for url in ("projects/embedding-learning-in-everyday-activity/", "browse/"):
+        page.goto(base + url, wait_until="networkidle")
+    page.goto(base + "projects/embedding-learning-in-everyday-activity/", wait_until="networkidle")
+    pins = page.locator("svg a.archive-map__pin")
+    assert pins.count() == 6
+    pins.first.focus()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "1: Q Training Ltd, Rackheath"
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#site-1'")
+    page.close()
+    assert outside == []

@@ -557,7 +557,7 @@ INJECTION_RECORDS = {
         title: "Pack {Q}"
         kind: toolkit
         summary: "{Q}"
-        licence: "{Q}"
+        licence: CC-BY-4.0  # an id from projarchive.licences: no free text reaches the page through it
         files:
           - {{file: evil/doc.pdf, title: "{Q}"}}
         """,

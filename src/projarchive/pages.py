@@ -351,7 +351,11 @@ def _resource_page(cat: Catalogue, r: Resource, build: Build = Build()) -> PageS
         "news": cat.news_about("resource", r.id),
         "cite": _cite(resource_citation(cat, r.id, build.router, build.site_name), "resource", r.id),
     }
-    return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, (), r.summary,
+    noun = RESOURCE_KINDS[r.kind].removesuffix("s").lower()
+    context["cite_title"] = f"Cite this {noun if r.kind != 'other' else 'document'}"
+    toc = (("downloads", "Where to find it" if r.url else "Downloads"), ("used-by", "Used by"),
+           *((("news", "In the news"),) if context["news"] else ()), ("cite", context["cite_title"]))
+    return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, toc, r.summary,
                     ("resource", r.id))
 
 
@@ -368,7 +372,9 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
         "news": cat.news_about("contact", c.id),
         "trail": _trail(("Contacts", listing_src("contact"))),
     }
-    return PageSpec(record_src("contact", c.id), c.name, "archive/contact.html", context, c.path, (), c.note,
+    toc = (*((("people", "People"),) if context["members"] else ()), ("projects", "Projects"),
+           *((("news", "In the news"),) if context["news"] else ()))
+    return PageSpec(record_src("contact", c.id), c.name, "archive/contact.html", context, c.path, toc, c.note,
                     ("contact", c.id))
 
 
