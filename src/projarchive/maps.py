@@ -110,7 +110,8 @@ def _inside(lat: float, lon: float) -> bool:
 
 def _frame(places: list[Place]) -> tuple[float, float, float, float]:
     """The area to show (west, south, east, north): every place with room around it, no narrower
-    than MIN_SPAN, no taller than 1.4 times its width nor wider than twice its height."""
+    than MIN_SPAN, no taller than 1.1 times its width (a tall map pushes its table off the
+    screen) nor wider than twice its height."""
     if not places:
         return AREA
     lats = [p.lat for p in places]
@@ -120,7 +121,7 @@ def _frame(places: list[Place]) -> tuple[float, float, float, float]:
     span_lat = max(north - south, MIN_SPAN / 1.3) * 1.3
     span_x = max((east - west) * COS * 1.3, MIN_SPAN * 0.9)
     span_lat = max(span_lat, span_x / 2.0)
-    span_x = max(span_x, span_lat / 1.4)
+    span_x = max(span_x, span_lat / 1.1)
     mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
     frame = (mid_lon - span_x / COS / 2, mid_lat - span_lat / 2, mid_lon + span_x / COS / 2, mid_lat + span_lat / 2)
     # never show more than the outline covers
