@@ -310,6 +310,18 @@ def test_a_link_to_the_map_needs_places_or_a_note(tmp_path):
     assert "links to the map (#map), but this project has no 'sites'" in problems[0]
 
 
+def test_a_currency_in_the_measure_asks_for_a_unit(tmp_path):
+    a = Archive(tmp_path / "a")
+    a.write("projects/p.yml", "title: P\nstart: 2010\nsummary: S.\noutputs:\n"
+                              "  - {measure: LSIS contribution (£), achieved: 25000}\n"
+                              "  - {measure: Spent (£), achieved: 5, unit: GBP}\n")
+    with pytest.raises(ArchiveError) as e:
+        load_catalogue(str(a.root), build_date=dt.date(2026, 1, 1))
+    assert str(e.value).splitlines()[:-1] == [
+        "projects/p.yml:5:15: error: outputs[0].measure: '(£)' in the measure: remove it and write 'unit: GBP' "
+        "instead, so the numbers are shown as money or a percentage in the site's language"]
+
+
 def test_an_unknown_licence_is_an_error_naming_the_close_one(tmp_path):
     a = Archive(tmp_path / "a")
     a.write("resources/r.yml", "title: R\nkind: report\nlicence: CC-BY-4\nurl: https://example.org/r\n")
@@ -438,6 +450,15 @@ def test_what_counts_as_a_promise_and_as_a_record_link():
     assert dead_promises("[Download](download:x)\n\nsee <https://example.org> and click") == []
     assert [(link.scheme, link.id, link.image) for link in record_links("![a [b]](resource:x) [c](contact:y)")] == \
         [("resource", "x", True), ("contact", "y", False)]
+
+
+def test_dates_follow_the_site_language():
+    from projarchive.dates import date_range, parse_date
+
+    day, month = parse_date("2019-09-05", allow_partial=True), parse_date("2017-08", allow_partial=True)
+    assert day.human() == day.human("en_GB") == "5 September 2019"
+    assert (day.human("cy"), month.human("cy"), month.human("fr")) == ("5 Medi 2019", "Awst 2017", "août 2017")
+    assert date_range(month, day, "cy") == "Awst 2017 – 5 Medi 2019"
 
 
 def test_the_news_post_date_is_written_as_every_other_date(sample):

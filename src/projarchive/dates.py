@@ -62,8 +62,12 @@ class PartialDate:
                 out += f"-{self.day:02d}"
         return out
 
-    def human(self) -> str:
-        """``1 April 2009``, ``April 2009`` or ``2009``."""
+    def human(self, locale: str | None = None) -> str:
+        """``1 April 2009``, ``April 2009`` or ``2009``: day, month name, year (:data:`DATE_PATTERN`),
+        in the language of ``locale`` (a Babel locale such as ``cy``; English when None or English),
+        so every date of the site reads alike, news posts included (mkdocs.yml ``post_date_format``)."""
+        if locale and not locale.lower().startswith("en"):
+            return _babel_date(self, locale)
         if self.day:
             return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
         if self.month:
@@ -72,6 +76,19 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso()
+
+
+DATE_PATTERN = "d MMMM y"  # CLDR: 5 September 2019; also the news posts' post_date_format in mkdocs.yml
+
+
+def _babel_date(d: PartialDate, locale: str) -> str:
+    from babel.dates import format_date
+
+    if d.day:
+        return format_date(d.first_day, DATE_PATTERN, locale=locale)
+    if d.month:
+        return format_date(d.first_day, "LLLL y", locale=locale)  # the month's standalone name
+    return str(d.year)
 
 
 def parse_date(text: str, *, allow_partial: bool) -> PartialDate:
@@ -96,13 +113,13 @@ def parse_date(text: str, *, allow_partial: bool) -> PartialDate:
     return PartialDate(year, int(month) if month else None, int(day) if day else None)
 
 
-def date_range(start: PartialDate, end: PartialDate | None) -> str:
-    """``1 April 2009 – 31 March 2010``; an open range reads ``from 1 April 2015``."""
+def date_range(start: PartialDate, end: PartialDate | None, locale: str | None = None) -> str:
+    """``1 April 2009 – 31 March 2010``; an open range reads ``From 1 April 2015``."""
     if end is None:
-        return f"From {start.human()}"
+        return f"From {start.human(locale)}"
     if start == end:
-        return start.human()
-    return f"{start.human()} – {end.human()}"
+        return start.human(locale)
+    return f"{start.human(locale)} – {end.human(locale)}"
 
 
 def build_date(environ: dict[str, str] | None = None) -> dt.date:

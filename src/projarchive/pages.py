@@ -18,7 +18,6 @@ from jinja2 import Environment
 from . import maps, textlinks
 from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .cite import project_citation, resource_citation
-from .dates import date_range
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
 from .figures import DEFAULT_LOCALE, format_figure
@@ -174,7 +173,6 @@ def _trail(*steps: tuple[str, str]) -> list[dict[str, str]]:
 def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
     return {
         "project": p,
-        "dates": date_range(p.start, p.end),
         "finished": cat.is_finished(p),
         "is_programme": cat.is_programme(p),
     }
@@ -233,7 +231,6 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings, build: Build =
         "finished": finished,
         "is_programme": cat.is_programme(p),
         "banner": settings.banner,
-        "dates": date_range(p.start, p.end),
         "programme": programme,
         "leads": cat.leads(p),
         "children": [_project_card(cat, c) for c in cat.children(p.id)],

@@ -23,6 +23,7 @@ from markdown.inlinepatterns import AUTOMAIL_RE
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .dates import date_range
 from .privacy import EncodeEmails, PlainAutomail, encode_email, spoken_email
 from .textlinks import RECORD_SCHEMES
 
@@ -215,6 +216,9 @@ def make_environment(template_dirs: list[str]) -> Environment:
     env.filters["request_format_url"] = request_format_url
     # site-wide choices the templates show; the MkDocs hook replaces this with extra.archive's Settings
     env.globals["archive"] = {"accessible_format_email": DEFAULT_ACCESSIBLE_FORMAT_EMAIL}
+    # the site's language, for dates (PartialDate.human) and numbers; the build session sets it
+    env.globals["archive_locale"] = "en_GB"
+    env.globals["date_range"] = date_range
     return env
 
 

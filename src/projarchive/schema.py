@@ -476,9 +476,18 @@ def _check_project(values: dict[str, Any], ctx: Context, at: Path) -> None:
         ctx.report((*at, "end"), f"end date {end} is before start date {start}")
 
 
+_CURRENCY_IN_MEASURE = re.compile(r"\((£|€|\$|%)\)")
+_CURRENCY_UNITS = {"£": "GBP", "€": "EUR", "$": "USD", "%": "percent"}
+
+
 def _check_output(values: dict[str, Any], ctx: Context, at: Path) -> None:
     if "achieved" not in values and "note" not in values:
         ctx.report(at, "an output needs 'achieved' (a number) or a 'note' saying what happened")
+    found = _CURRENCY_IN_MEASURE.search(values.get("measure", ""))
+    if found and "unit" not in values:
+        ctx.report((*at, "measure"), f"'{found.group(0)}' in the measure: remove it and write "
+                                     f"'unit: {_CURRENCY_UNITS[found.group(1)]}' instead, so the numbers are shown "
+                                     "as money or a percentage in the site's language")
 
 
 def _check_timeline(values: dict[str, Any], ctx: Context, at: Path) -> None:

@@ -111,6 +111,7 @@ class BuildSession:
         self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings, self.build)}
         self.env = make_environment([config.templates])
         self.env.globals["archive"] = self.settings  # site-wide choices the templates show (extra.archive)
+        self.env.globals["archive_locale"] = self.build.locale  # dates and numbers in the site's language
         self.shared_parts = SharedParts()
         # `mkdocs build` writes into a staging folder that replaces the site only if all went well
         self._publishing = config.command == "build"
