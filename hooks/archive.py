@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from typing import ClassVar
 
 from jinja2 import Template
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +32,7 @@ class _Command:
     name: str | None = None
     session: BuildSession | None = None
     indexed: Template | None = None
-    nav_pages: dict = {}  # URL -> the navigation's Page, to mark the one a generated page belongs under
+    nav_pages: ClassVar[dict[str, Page]] = {}  # URL -> the navigation's Page (on_nav), to mark where a generated page belongs
     marked: Page | None = None
 
 

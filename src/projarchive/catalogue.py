@@ -149,7 +149,7 @@ def load_catalogue(
     read_pages: filefacts.PageReader | None = None,
 ) -> Catalogue:
     """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
-    with _gc_paused():
+    with gc_paused():
         problems = Problems()
         sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)
         records = convert_records(sources, problems)
@@ -161,7 +161,7 @@ def load_catalogue(
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while records load.
 
     Loading makes millions of small, acyclic objects (values, positions) that stay alive;

@@ -21,6 +21,7 @@ from .model import RECORD_FOLDERS
 from .privacy import without_addresses
 from .products import Products
 from .router import Router
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

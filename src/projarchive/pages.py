@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment
 
 from . import maps, textlinks
-from .catalogue import Catalogue, Tag, slugify, tag_slug
+from .catalogue import Catalogue, Tag, gc_paused, slugify, tag_slug
 from .cite import project_citation, resource_citation
 from .facets import facet_groups, project_facets
 from .facets import sort_key as facet_sort_key
@@ -160,7 +160,7 @@ class Build:
     (thumbnails, ZIPs), its router (for citations' absolute addresses), the site's name and language."""
 
     products: Products = NO_PRODUCTS
-    router: Router = Router()
+    router: Router = field(default_factory=Router)
     site_name: str = ""
     locale: str = DEFAULT_LOCALE
 
@@ -486,7 +486,14 @@ def _paged(first_src: str, title: str, template: str, items: list[Any], per_page
 
 
 def site_pages(cat: Catalogue, settings: Settings, build: Build = Build()) -> list[PageSpec]:
-    """Every generated page of the archive, in a stable order."""
+    """Every generated page of the archive, in a stable order. Page models are many small acyclic
+    objects that stay alive, like the records: the cyclic collector is paused while they are made
+    (at 2,000 projects it took 60% of the time, walking the growing heap again and again)."""
+    with gc_paused():
+        return _site_pages(cat, settings, build)
+
+
+def _site_pages(cat: Catalogue, settings: Settings, build: Build) -> list[PageSpec]:
     pages: list[PageSpec] = []
     per_page = settings.per_page
     pages += _paged(

@@ -28,7 +28,7 @@ from .router import bundle_dest, thumbnail_dest
 log = logging.getLogger("mkdocs.projarchive")
 
 THUMB_WIDTH = 200  # pixels; shown 100 CSS pixels wide, so sharp on screens of 2 device pixels a pixel
-THUMB_MAX_HEIGHT = 400  # a very tall first page is cut at the bottom
+THUMB_HEIGHT = 283  # an A4 page's shape: every thumbnail has this size, so pages know it before it is drawn
 CACHE_DIR = ".cache/projarchive"  # under the repository root, git-ignored (as files.CACHE_FILE)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a ZIP can hold: entries carry no build time
 BUNDLE_VERSION = 1  # part of a cached ZIP's key: raise it when zip_bytes changes what it writes
@@ -65,6 +65,12 @@ class Bundle:
 class Products:
     thumbnails: dict[str, Thumbnail]  # by file path under resources/
     bundles: dict[str, Bundle]  # by resource id
+    drawing: ThumbnailDrawer | None = None  # thumbnails still being drawn beside the build
+
+    def finish(self) -> None:
+        """Wait until every thumbnail is in the cache (before the site generator copies them)."""
+        if self.drawing is not None:
+            self.drawing.wait()
 
     def documents(self) -> list[tuple[str, str]]:
         """(destination in the site, file to copy) of every product, in a stable order."""
@@ -91,31 +97,38 @@ def saved_name(rel: str) -> str:
 
 # --------------------------------------------------------------------------- thumbnails
 
-Renderer = Callable[[str, int], "tuple[int, int, bytes]"]  # (path, width) -> (width, height, RGB rows)
+Renderer = Callable[[str, int, int], "tuple[int, int, bytes]"]  # (PDF, width, height) -> (width, height, RGB)
 
 
-def render_first_page(path: str, width: int) -> tuple[int, int, bytes]:
-    """The first page of a PDF as RGB pixels ``width`` wide, with pdfium (pypdfium2 ships the binary)."""
+def render_first_page(path: str, width: int = THUMB_WIDTH, height: int = THUMB_HEIGHT) -> tuple[int, int, bytes]:
+    """The first page of a PDF as RGB pixels on a white ``width`` × ``height`` canvas: scaled to fit,
+    centred across, from the top (a landscape slide sits at the top of a portrait card), with
+    pdfium (pypdfium2 ships the binary)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     try:
         page = pdf[0]
-        page_width, _ = page.get_size()
-        bitmap = page.render(scale=width / page_width, rev_byteorder=True, fill_color=(255, 255, 255, 255),
+        page_width, page_height = page.get_size()
+        scale = min(width / page_width, height / page_height)
+        bitmap = page.render(scale=scale, rev_byteorder=True, fill_color=(255, 255, 255, 255),
                              may_draw_forms=True, draw_annots=True)
         w, h, stride, channels = bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
         raw = bytes(bitmap.buffer)
-        rows = []
-        for y in range(min(h, THUMB_MAX_HEIGHT)):
-            row = raw[y * stride: y * stride + w * channels]
-            if channels == 4:  # RGBA on a white page: drop alpha
-                row = b"".join(row[i:i + 3] for i in range(0, len(row), 4))
-            rows.append(row)
         page.close()
-        return w, len(rows), b"".join(rows)
     finally:
         pdf.close()
+    w, h = min(w, width), min(h, height)
+    left = (width - w) // 2
+    white = b"\xff" * (width * 3)
+    rows = []
+    for y in range(h):
+        row = raw[y * stride: y * stride + w * channels]
+        if channels == 4:  # RGBA on a white page: drop alpha
+            row = b"".join(row[i:i + 3] for i in range(0, len(row), 4))
+        rows.append(white[:left * 3] + row + white[:(width - w - left) * 3])
+    rows += [white] * (height - h)
+    return width, height, b"".join(rows)
 
 
 def png(width: int, height: int, rgb: bytes) -> bytes:
@@ -126,7 +139,7 @@ def png(width: int, height: int, rgb: bytes) -> bytes:
     stride = width * 3
     raw = b"".join(b"\x00" + rgb[y * stride:(y + 1) * stride] for y in range(height))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
 
 
 def _renderer_tag() -> str:
@@ -135,9 +148,9 @@ def _renderer_tag() -> str:
         from pypdfium2.version import PDFIUM_INFO
 
         version = str(PDFIUM_INFO.build)
-    except Exception:  # pragma: no cover - an unexpected pypdfium2
+    except Exception:  # noqa: BLE001 - an unexpected pypdfium2 only makes the cache key less precise
         version = "unknown"
-    return f"w{THUMB_WIDTH}-pdfium{version}"
+    return f"{THUMB_WIDTH}x{THUMB_HEIGHT}-pdfium{version}"
 
 
 def _write_atomically(path: str, data: bytes) -> None:
@@ -148,26 +161,52 @@ def _write_atomically(path: str, data: bytes) -> None:
     os.replace(tmp, path)  # two builds at once each write a whole file
 
 
-def _png_size(path: str) -> tuple[int, int]:
-    with open(path, "rb") as f:
-        head = f.read(24)
-    return struct.unpack(">II", head[16:24])
+def blank_card(width: int = THUMB_WIDTH, height: int = THUMB_HEIGHT) -> bytes:
+    """What stands for a PDF pdfium cannot draw: a white card with a grey edge."""
+    grey, white = b"\xbb\xbb\xbb", b"\xff\xff\xff"
+    edge = grey * width
+    middle = grey + white * (width - 2) + grey
+    return png(width, height, edge + middle * (height - 2) + edge)
 
 
-def make_thumbnail(full_path: str, facts: FileFacts, cache_dir: str,
-                   render: Renderer = render_first_page) -> Thumbnail | None:
-    """The first page of a PDF as a PNG, from the cache when this content was rendered before.
-    A PDF pdfium cannot draw gets no thumbnail (the page shows a plain document icon) and a log line."""
+class ThumbnailDrawer:
+    """Draws thumbnails into the cache on one thread of its own while the build goes on.
+
+    pdfium is called from this one thread only (it must not be called from two at once), and
+    both it and zlib let go of Python's lock while they work, so the drawing overlaps the
+    build's own work on a second core. Every file is in place once :meth:`wait` returns; a PDF
+    that pdfium cannot draw gets a blank card (and a log line), so the page's picture never breaks.
+    """
+
+    def __init__(self, jobs: list[tuple[str, str, str]], render: Renderer) -> None:
+        import threading
+
+        self.jobs = jobs  # (PDF, PNG to write, path under resources/ for messages)
+        self.render = render
+        self.thread = threading.Thread(target=self._run, name="projarchive-thumbnails", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        for pdf, target, rel in self.jobs:
+            try:
+                data = png(*self.render(pdf, THUMB_WIDTH, THUMB_HEIGHT))
+            except Exception as e:  # noqa: BLE001 - pdfium's errors are not one class; the page keeps a blank card
+                log.info("resources/%s: pdfium could not draw its first page (%s); it is shown as a blank card.",
+                         rel, e)
+                data = blank_card()
+            try:
+                _write_atomically(target, data)
+            except OSError as e:  # the cache folder went away: the copy into the site will say so
+                log.warning("Could not write the thumbnail of resources/%s: %s", rel, e)
+
+    def wait(self) -> None:
+        self.thread.join()
+
+
+def make_thumbnail(facts: FileFacts, cache_dir: str) -> tuple[Thumbnail, bool]:
+    """The thumbnail of a PDF, and whether it still has to be drawn (it is not in the cache yet)."""
     cached = os.path.join(cache_dir, "thumbnails", f"{facts.sha256}-{_renderer_tag()}.png")
-    if not os.path.isfile(cached):
-        try:
-            width, height, rgb = render(full_path, THUMB_WIDTH)
-        except Exception as e:  # pdfium's errors are not one class; the page works without a thumbnail
-            log.info("No thumbnail for resources/%s: pdfium could not draw its first page (%s).", facts.path, e)
-            return None
-        _write_atomically(cached, png(width, height, rgb))
-    width, height = _png_size(cached)
-    return Thumbnail(thumbnail_dest(facts.sha256), cached, width, height)
+    return Thumbnail(thumbnail_dest(facts.sha256), cached, THUMB_WIDTH, THUMB_HEIGHT), not os.path.isfile(cached)
 
 
 # --------------------------------------------------------------------------- bundles
@@ -219,18 +258,23 @@ def bundle_names(rels: list[str]) -> list[str]:
 
 
 def make_products(cat: Catalogue, resources_dir: str, cache_dir: str,
-                  render: Renderer = render_first_page) -> Products:
-    """A thumbnail for every PDF a resource offers, and a ZIP for every resource of two or more files."""
+                  render: Renderer = render_first_page, *, wait: bool = True) -> Products:
+    """A thumbnail for every PDF a resource offers, and a ZIP for every resource of two or more files.
+
+    Thumbnails not in the cache are drawn by a :class:`ThumbnailDrawer`; with ``wait=False`` it goes
+    on beside the build and :meth:`Products.finish` waits for it (the build calls that before the
+    site generator copies the files)."""
     thumbnails: dict[str, Thumbnail] = {}
     bundles: dict[str, Bundle] = {}
+    jobs: list[tuple[str, str, str]] = []
     for resource in cat.resources.values():
         rels = [f.file for f in resource.files]
         for rel in rels:
             facts = cat.facts[rel]
             if rel not in thumbnails and facts.extension == ".pdf":
-                thumb = make_thumbnail(os.path.join(resources_dir, *rel.split("/")), facts, cache_dir, render)
-                if thumb is not None:
-                    thumbnails[rel] = thumb
+                thumbnails[rel], missing = make_thumbnail(facts, cache_dir)
+                if missing:
+                    jobs.append((os.path.join(resources_dir, *rel.split("/")), thumbnails[rel].source, rel))
         if len(rels) > 1:
             names = [f"{resource.id}/{name}" for name in bundle_names(rels)]  # unzips into one folder
             bundles[resource.id] = make_bundle(
@@ -238,4 +282,8 @@ def make_products(cat: Catalogue, resources_dir: str, cache_dir: str,
                 [(name, os.path.join(resources_dir, *rel.split("/")), cat.facts[rel].sha256)
                  for name, rel in zip(names, rels, strict=True)],
                 cache_dir)
-    return Products(thumbnails, bundles)
+    jobs = list({target: (pdf, target, rel) for pdf, target, rel in jobs}.values())  # one job a content
+    products = Products(thumbnails, bundles, ThumbnailDrawer(jobs, render) if jobs else None)
+    if wait:
+        products.finish()
+    return products

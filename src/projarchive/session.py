@@ -22,9 +22,9 @@ from markupsafe import escape
 
 from .catalogue import Catalogue, load_catalogue
 from .dates import build_date
+from .figures import locale_for
 from .files import CACHE_FILE, FactsCache, file_dest
 from .model import RECORD_FOLDERS
-from .figures import locale_for
 from .pages import (
     Build,
     PageSpec,
@@ -36,8 +36,8 @@ from .pages import (
     shared_nav_key,
     site_pages,
 )
-from .products import CACHE_DIR, make_products
 from .problems import ArchiveError, BuildError
+from .products import CACHE_DIR, make_products
 from .public import PolicyWriter, public_files
 from .publish import discard, publish, staging_dir
 from .render import SharedParts, make_environment
@@ -105,8 +105,9 @@ class BuildSession:
         cache.save()
         self.router = Router(config.site_url, config.directory_urls)
         # thumbnails and ZIPs, made (or taken from the cache) before the pages that show their sizes
+        # (new thumbnails are drawn beside the build; pages_read waits for them)
         self.products = make_products(self.catalogue, os.path.join(config.root, RECORD_FOLDERS["resource"]),
-                                      os.path.join(config.root, CACHE_DIR))
+                                      os.path.join(config.root, CACHE_DIR), wait=False)
         self.build = Build(self.products, self.router, config.site_name, locale_for(config.language))
         self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings, self.build)}
         self.env = make_environment([config.templates])
@@ -239,7 +240,9 @@ class BuildSession:
             self._indexer.add_page(dest, IndexedPart.document(part))
 
     def pages_read(self) -> None:
-        """Every page has been read: Pagefind writes the index while the pages are written."""
+        """Every page has been read: Pagefind writes the index while the pages are written. The
+        thumbnails drawn beside the build are finished now, before the site generator copies files."""
+        self.products.finish()
         if self._indexer is not None:
             self._indexer.write(self.site_dir)
 

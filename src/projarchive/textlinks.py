@@ -26,6 +26,7 @@ MAP_ANCHOR = "map"  # the id of a project page's map section; `[…](#map)` link
 # [text](scheme:id) or ![text](scheme:id); the text may hold brackets one level deep
 _LINK = re.compile(r"(?P<image>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<scheme>" + "|".join(RECORD_SCHEMES)
                    + r"):(?P<id>[^)\s]*)\)")
+_QUICK = re.compile(r"\]\((?:" + "|".join(RECORD_SCHEMES) + r"):")  # most texts link no record: a cheap first look
 _MAP_LINK = re.compile(r"\]\(#" + MAP_ANCHOR + r"\)")
 _ANY_LINK = re.compile(r"\]\([^)]+\)|<(?:https?://|mailto:)[^>]+>|https?://\S+")
 # what archived pages say when there is something to follow: "Download …", "Click pins …", "use the map"
@@ -54,16 +55,22 @@ class RecordLink:
 
 
 def record_links(text: str) -> list[RecordLink]:
+    if not _QUICK.search(text):
+        return []
     return [RecordLink(m["scheme"], m["id"], m["text"], bool(m["image"]), m.start()) for m in _LINK.finditer(text)]
 
 
 def map_links(text: str) -> list[int]:
     """Offsets of every ``[…](#map)`` link."""
+    if "](#" + MAP_ANCHOR not in text:
+        return []
     return [m.start() for m in _MAP_LINK.finditer(text)]
 
 
 def dead_promises(text: str) -> list[tuple[int, str]]:
     """Paragraphs that promise a download or a map but link to nothing: (offset, the words)."""
+    if not _PROMISE.search(text):
+        return []
     out = []
     offset = 0
     for block in re.split(r"(\n[ \t]*\n)", text):
