@@ -23,11 +23,12 @@ def test_project_page_shows_the_finished_banner_to_a_visitor(sample, browser, se
     assert "It ended on 31 March 2010." in banner.inner_text()
     pdf = REPO / "resources/take-ten-people/toolbox.pdf"
     pages = len(PdfReader(pdf).pages)
-    name = f"Toolbox (PDF, {human_size(pdf.stat().st_size)}, {pages} page{'s' if pages != 1 else ''})"
-    toolbox = page.get_by_role("link", name=name, exact=True)
+    facts = f"PDF, {human_size(pdf.stat().st_size)}, {pages} page{'s' if pages != 1 else ''}"
+    toolbox = page.get_by_role("link", name="Toolbox", exact=True)  # its title; the facts describe it
     assert toolbox.is_visible()
+    assert page.locator("#" + toolbox.get_attribute("aria-describedby")).inner_text() == facts
     with page.expect_download() as download:
         toolbox.click()
-    assert download.value.suggested_filename == "toolbox.pdf"
+    assert download.value.suggested_filename == "take-ten-people-toolbox.pdf"  # not a bare toolbox.pdf
     assert errors == []
     page.close()

@@ -350,7 +350,8 @@ def _resource_page(cat: Catalogue, r: Resource, build: Build = Build()) -> PageS
     }
     noun = RESOURCE_KINDS[r.kind].removesuffix("s").lower()
     context["cite_title"] = f"Cite this {noun if r.kind != 'other' else 'document'}"
-    toc = (("downloads", "Where to find it" if r.url else "Downloads"), ("used-by", "Used by"),
+    toc = (("downloads", "Where to find it" if r.url else "Downloads"), *((("details", "Details"),) if r.summary else ()),
+           ("used-by", "Used by"),
            *((("news", "In the news"),) if context["news"] else ()), ("cite", context["cite_title"]))
     return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, toc, r.summary,
                     ("resource", r.id))
