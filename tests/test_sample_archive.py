@@ -7,6 +7,7 @@ temporary folder, once per test session.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -108,7 +109,7 @@ def test_catina_barrett_has_a_different_role_on_each_project(sample):
 
 # --------------------------------------------------------------------------- the seeds, kept whole
 
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = Path(__file__).parent / "data" / "seeds"  # copies of the five source pages (and their README)
 # Lines of the captured pages that are page furniture or labels, not content, and where their
 # substance lives instead. Everything else in every seed must appear in the built pages' text.
 FURNITURE = {
