@@ -117,13 +117,11 @@ def test_search_results_have_no_axe_violations(site_root, browser, serve, width,
 
 def test_record_tables_have_scoped_headers(sample):
     """Every header cell of the archive's own tables says whether it heads a row or a column."""
-    from bs4 import BeautifulSoup
-
     assert sample.ok, sample.output
     checked = 0
     for folder in ("projects", "resources", "contacts", "programmes", "themes", "regions"):
         for page in sorted((sample.site / folder).rglob("index.html")):
-            art = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+            art = sample.soup(page).select_one("article")
             for table in art.select("table"):
                 assert table.select("th"), page
                 for th in table.select("th"):

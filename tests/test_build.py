@@ -584,7 +584,7 @@ def test_edit_links_point_at_the_yaml_record(site):
 
 
 def test_every_internal_link_resolves(site):
-    broken, checked = broken_links(site.site)
+    broken, checked = broken_links(site)
     assert checked > 500
     assert broken == []
 
