@@ -85,8 +85,10 @@ class BuildResult:
 
 
 class Archive:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, existing: bool = False) -> None:
         self.root = root
+        if existing:  # an archive folder already laid out (see ``copy``)
+            return
         root.mkdir(parents=True, exist_ok=True)  # tmp_path / "archive" does not exist yet
         for name in ("mkdocs.yml", "hooks", "overrides"):
             src = REPO / name
@@ -107,6 +109,12 @@ class Archive:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         return path
+
+    def copy(self, root: Path) -> Archive:
+        """A copy of this archive's folder, sources and whatever was built, at ``root``: a test that
+        changes or rebuilds an archive a module fixture built starts from its own copy."""
+        shutil.copytree(self.root, root, symlinks=True)
+        return Archive(root, existing=True)
 
     def build(self, *args: str, env: dict[str, str] | None = None) -> BuildResult:
         """``mkdocs build --strict [args]`` in this archive (in process; see ``mkdocs_build``)."""
@@ -449,6 +457,17 @@ def broken_links(built: BuildResult) -> tuple[list[str], int]:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium says so (``@pytest.mark.browser``), so that
+    ``pytest -m "not browser"`` never starts a browser: a test that uses the ``browser`` fixture
+    without the mark stops the run here."""
+    unmarked = [item.nodeid for item in items
+                if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None]
+    if unmarked:
+        raise pytest.UsageError("these tests use the browser but are not marked @pytest.mark.browser:\n  "
+                                + "\n  ".join(unmarked))
 
 
 @pytest.fixture(scope="session")

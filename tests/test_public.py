@@ -209,7 +209,11 @@ def test_every_document_offers_an_accessible_format_by_email(sample):
     assert checked >= 7
 
 
-def test_the_accessible_format_address_is_configurable(archive):
+@pytest.fixture(scope="module")
+def small_site(module_archive):
+    """One small archive for two tests: a report (its accessible-format address configured) and a project
+    whose text looks like spreadsheet formulas (test_csv_cells_cannot_run_as_formulas)."""
+    archive = module_archive
     archive.write("resources/r.yml", """
         title: A "quoted" report & more
         kind: report
@@ -221,7 +225,19 @@ def test_the_accessible_format_address_is_configurable(archive):
     config.write_text(config.read_text(encoding="utf-8").replace(
         "accessible_format_email: accessibility@example.org", "accessible_format_email: formats@council.example"),
         encoding="utf-8")
-    site = archive.build()
+    archive.write("projects/f.yml", """
+        title: "=HYPERLINK(\\"https://evil.example\\",\\"click\\")"
+        short_title: "@SUM(A1:A2)"
+        start: 2009-04-01
+        end: 2010-03-31
+        summary: "+cmd|' /C calc'!A0"
+        themes: ["-2+3"]
+        """)
+    return archive.build()
+
+
+def test_the_accessible_format_address_is_configurable(small_site):
+    site = small_site
     assert site.ok, site.output
     [link] = site.article("resources/r/").select("p.archive-request-format a")
     parts = urlsplit(link["href"])
@@ -266,7 +282,7 @@ def test_every_page_carries_its_policy_and_headers_has_them_all(sample):
     assert len(pages) > 50
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        soup = BeautifulSoup(html, "html.parser")
+        soup = sample.soup(page)  # parsed once per session, shared with the other tests of the sample
         metas = soup.find_all("meta", attrs={"http-equiv": "Content-Security-Policy"})
         assert len(metas) == 1, page
         first_script = html.find("<script")
@@ -288,7 +304,7 @@ def test_nothing_the_pages_load_comes_from_another_host(sample):
             "source[src], source[srcset], video[src], audio[src], embed[src], object[data]"
     outside = []
     for page in html_files(sample.site):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = sample.soup(page)  # parsed once per session, shared with the other tests of the sample
         where = page.relative_to(sample.site).as_posix()
         for el in soup.select(loads):
             ref = el.get("src") or el.get("href") or el.get("srcset") or el.get("data")
@@ -663,7 +679,7 @@ def test_exports_match_the_records(sample):
     assert "catina.barrett@" not in (sample.site / "api/contacts.csv").read_text(encoding="utf-8")
 
 
-def test_csv_cells_cannot_run_as_formulas(archive):
+def test_csv_cells_cannot_run_as_formulas(small_site):
     import csv
     import io
 
@@ -672,15 +688,7 @@ def test_csv_cells_cannot_run_as_formulas(archive):
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("+44 1") == "'+44 1" and safe_cell("-x") == "'-x"
     assert safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("\tx") == "'\tx" and safe_cell("a=b") == "a=b"
     assert safe_cell(["=a", "b"]) == "'=a; b" and safe_cell(None) == ""
-    archive.write("projects/f.yml", """
-        title: "=HYPERLINK(\\"https://evil.example\\",\\"click\\")"
-        short_title: "@SUM(A1:A2)"
-        start: 2009-04-01
-        end: 2010-03-31
-        summary: "+cmd|' /C calc'!A0"
-        themes: ["-2+3"]
-        """)
-    site = archive.build()
+    site = small_site  # projects/f.yml, written by the fixture: the only project
     assert site.ok, site.output
     [row] = list(csv.DictReader(io.StringIO((site.site / "api/projects.csv").read_text(encoding="utf-8"))))
     assert row["title"] == "'=HYPERLINK(\"https://evil.example\",\"click\")"
