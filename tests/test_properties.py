@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 
 from projarchive import strictyaml
 from projarchive.catalogue import load_catalogue
+from projarchive.files import FactsCache
 from projarchive.pages import Settings, render_page, site_pages, src_to_url
 from projarchive.problems import ArchiveError, Problems
 from projarchive.render import make_environment, markdown_html
@@ -212,9 +213,14 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 ENV = make_environment([str(REPO / "overrides")])
 
 
+# page counts of the one PDF, remembered in memory (as a build remembers them in its cache file):
+# these tests change text, and would otherwise have pypdf read the same PDF for every example
+PDF_FACTS = FactsCache(None)
+
+
 def render(root: Path) -> tuple[Any, dict[str, str]]:
     """Load the archive under ``root`` and render every page; returns the catalogue and the HTML by page."""
-    cat = load_catalogue(str(root), build_date=BUILD_DATE)
+    cat = load_catalogue(str(root), build_date=BUILD_DATE, facts_cache=PDF_FACTS)
     pages = {}
     for spec in site_pages(cat, Settings()):
         pages[spec.src] = render_page(ENV, spec.template, spec.context, src_to_url(spec.src), src_to_url)
@@ -224,13 +230,14 @@ def render(root: Path) -> tuple[Any, dict[str, str]]:
 _FACTS: dict[str, tuple[str, bool]] = {}
 
 
-def facts(html: str) -> tuple[str, bool]:
-    """A rendered page's ``signature`` (as a string) and whether it has a <script>, from its parsed HTML.
-    Parsed once per distinct HTML: most pages do not show the field being tried and come out the same
-    for every value, and parsing every page of every example was most of the time of these tests."""
+def facts(html: str, soup: BeautifulSoup | None = None) -> tuple[str, bool]:
+    """A rendered page's ``signature`` (as a string) and whether it has a <script>, from its parsed HTML
+    (``soup``, if the caller has parsed it already). Parsed once per distinct HTML: most pages do not
+    show the field being tried and come out the same for every value, and parsing every page of every
+    example was most of the time of these tests."""
     found = _FACTS.get(html)
     if found is None:
-        soup = BeautifulSoup(html, "html.parser")
+        soup = soup or BeautifulSoup(html, "html.parser")
         found = _FACTS[html] = (repr(signature(soup)), soup.find("script") is not None)
     return found
 
@@ -268,6 +275,7 @@ def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how
         except ArchiveError as e:  # pragma: no cover - a failure here is the finding
             pytest.fail(f"a valid value was rejected:\n{e}\n--- record:\n{written}")
         soup = BeautifulSoup(pages[page], "html.parser")
+        facts(pages[page], soup)  # the same parse serves the element check below
         assert get_at(record_of(cat, rel), path) == value.strip()
         if how == "alt":
             [img] = soup.find_all("img")
