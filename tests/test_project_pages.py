@@ -430,10 +430,12 @@ def test_saved_names(rel, name):
 
 @pytest.mark.parametrize("value, unit, language, shown", [
     ("25000", "GBP", "en", "£25,000"), ("1785.71", "GBP", "en", "£1,785.71"), ("93.63", "GBP", None, "£93.63"),
-    ("1200", None, "en", "1,200"), ("12.5", "percent", "en", "12.5%"), ("25000.5", "EUR", "fr", "25\u202f000,5\u00a0€"),
-    ("0.10", None, "en", "0.10"),
+    ("1200", None, "en", "1,200"), ("12.5", "percent", "en", "12.5%"), ("25000.5", "EUR", "fr", "25\u202f000,50\u00a0€"),
+    ("0.10", None, "en", "0.10"), ("1234567.5", "EUR", "en", "€1,234,567.50"), ("0.125", "GBP", "en", "£0.125"),
+    ("12.5", None, "en", "12.5"),
 ])
 def test_numbers_follow_the_site_language_and_keep_their_decimals(value, unit, language, shown):
+    """Nothing rounded, nothing invented; money with pence shows both digits (£1.50, never £1.5)."""
     assert format_figure(Decimal(value), unit, locale_for(language)) == shown
 
 

@@ -3,7 +3,8 @@
 Outputs are written by maintainers as digits (``25000``, ``1785.71``); a ``unit`` says when they
 are money or a percentage. They are shown with the site language's grouping and decimal mark
 (Babel's CLDR data: ``en`` writes 25,000.5, ``fr`` 25 000,5) and with exactly the decimals that
-were written, so nothing is rounded and nothing is invented (25000 is £25,000, not £25,000.00).
+were written, so nothing is rounded and nothing is invented (25000 is £25,000, not £25,000.00);
+money that has pence shows the currency's minor digits (1.5 GBP is £1.50, as money is written).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.core import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
 
 from .model import OUTPUT_UNITS
 
@@ -44,6 +45,8 @@ def format_figure(value: Decimal, unit: str | None = None, locale: str = DEFAULT
     if unit == "percent":
         return format_percent(value / 100, format=pattern + "%", locale=locale)
     if unit in OUTPUT_UNITS:  # the locale's own pattern (£25,000 in en, 25 000 € in fr), our decimals
+        if 0 < digits < get_currency_precision(unit):
+            pattern = "#,##0." + "0" * get_currency_precision(unit)
         standard = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
         money = standard.replace("#,##0.00", pattern).replace("#,##,##0.00", pattern)
         return format_currency(value, unit, format=money, locale=locale, currency_digits=False)
