@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 import struct
 import zipfile
 import zlib
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import Archive, BuildResult, make_pdf, target, text
 
+from projarchive import maps
 from projarchive.catalogue import load_catalogue
 from projarchive.figures import format_figure, locale_for
 from projarchive.licences import lookup
@@ -348,6 +350,52 @@ def test_the_map_has_one_labelled_linked_pin_per_site_drawn_here(site):
     assert len(svg.select("line.archive-map__leader")) == 1  # the second pin at one spot is moved aside
     assert not svg.select("image, use, [href^=http], [src]")  # nothing loaded from anywhere
     assert svg.select("path.archive-map__land")
+    locator = svg.select_one("g.archive-map__locator[aria-hidden=true]")  # East Anglia, placed in Britain
+    assert locator is not None and locator.select("path") and locator.select_one("rect.archive-map__frame")
+
+
+def test_a_crowded_map_keeps_each_pin_near_its_places_and_every_place_on_a_pin():
+    """A programme of 60 sites across Wales: pins that cannot stand apart near their place share one
+    (named by all its places, labelled by their numbers) instead of drifting across the map."""
+    rng = random.Random(5)
+    towns = [(51.48, -3.18), (51.62, -3.94), (53.23, -4.13), (52.41, -4.08), (53.05, -3.0)]
+    places = [maps.Place(n, f"Site {n}", towns[n % 5][0] + rng.uniform(-.2, .2), towns[n % 5][1] + rng.uniform(-.2, .2),
+                         f"#site-{n}") for n in range(1, 61)]
+    drawn = maps.draw(places)
+    on_pins = sorted(p.number for pin in drawn.pins for p in pin.places)
+    assert on_pins == list(range(1, 61))  # every place on exactly one pin
+    scale = drawn.width / ((drawn.frame[2] - drawn.frame[0]) * maps.COS)
+    for pin in drawn.pins:
+        for p in pin.places:
+            x, y = (p.lon - drawn.frame[0]) * maps.COS * scale, (drawn.frame[3] - p.lat) * scale
+            assert ((pin.x - x) ** 2 + (pin.y - y) ** 2) ** .5 <= maps.MAX_SHIFT + maps.NEAR, (pin, p)
+        assert pin.name == "; ".join(f"{p.number}: {p.name}" for p in pin.places)
+    shared = [pin for pin in drawn.pins if len(pin.places) > 1]
+    assert shared and len(drawn.pins) < 60
+    two = next(pin for pin in shared if len(pin.places) == 2) if any(len(p.places) == 2 for p in shared) else None
+    if two:
+        assert two.label == ", ".join(str(p.number) for p in two.places)
+    many = max(shared, key=lambda pin: len(pin.places))
+    assert len(many.places) > 2 and many.label == f"{many.places[0].number} +{len(many.places) - 1}"
+    for a in drawn.pins:  # and no two pins overlap
+        for b in drawn.pins:
+            if a is not b:
+                assert ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** .5 >= maps.NEAR - 0.2
+
+
+def test_a_map_of_a_small_area_shows_where_it_is_in_britain():
+    """One site in Cardiff: the map is a close-up, so a small outline of Britain and Ireland in a
+    corner free of pins marks the area shown; a map of the whole outline needs none."""
+    drawn = maps.draw([maps.Place(1, "Cardiff", 51.48, -3.18, "#site-1")])
+    loc = drawn.locator
+    assert loc is not None and loc.land
+    x, y, w, h = loc.box  # where the locator is drawn on the map, clear of the pin
+    pin = drawn.pins[0]
+    assert 0 <= x and x + w <= drawn.width and 0 <= y and y + h <= drawn.height
+    assert not (x - maps.PIN_RADIUS <= pin.x <= x + w + maps.PIN_RADIUS and y - maps.PIN_RADIUS <= pin.y <= y + h + maps.PIN_RADIUS)
+    fx, fy, fw, fh = loc.frame  # the area shown, inside the locator, around Cardiff
+    assert x <= fx and fx + fw <= x + w and y <= fy and fy + fh <= y + h and fw < w / 3
+    assert maps.draw([], whole=True).locator is None
 
 
 def test_the_browse_page_maps_every_project(site):

@@ -26,6 +26,8 @@ WIDTH = 400.0  # SVG user units across; the height follows the area shown. Shown
 PIN_RADIUS = 14.0  # pin is at least 24 px across on a phone (WCAG 2.5.8, target size)
 NEAR = 2.1 * PIN_RADIUS  # pins closer than this (in user units) would overlap
 MIN_SPAN = 1.6  # degrees of latitude: a map of one town still shows the coast around it
+MAX_SHIFT = NEAR * 2.25  # how far a pin may be moved off its place; past that it joins the nearest pin
+LOCATOR_WIDTH = 72.0  # the small outline of Britain and Ireland that places a close-up map
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,11 @@ class Pin:
 
     @property
     def label(self) -> str:
-        """What the pin shows: its number, or its numbers (2, 4), or a count past three."""
+        """What the pin shows: its number, or its two numbers (2, 4), or its first number and how
+        many more it stands for (2 +5) (its name lists them all)."""
         numbers = [p.number for p in self.places]
-        if len(numbers) > 3:
-            return str(len(numbers))
+        if len(numbers) > 2:
+            return f"{numbers[0]} +{len(numbers) - 1}"
         return ", ".join(map(str, numbers))
 
     @property
@@ -82,12 +85,28 @@ def pin_width(label: str) -> float:
 
 
 @dataclass(frozen=True)
+class Locator:
+    """A small outline of Britain and Ireland in a corner of a close-up map, the area shown marked."""
+
+    box: tuple[float, float, float, float]  # x, y, width, height on the map
+    land: tuple[str, ...]  # SVG path data, already in map units
+    frame: tuple[float, float, float, float]  # x, y, width, height of the area shown
+
+
+@dataclass(frozen=True)
 class MapModel:
     width: float
     height: float
     land: tuple[str, ...]  # SVG path data, one per country
     pins: tuple[Pin, ...]
     outside: tuple[Place, ...]  # places beyond the outline's area: in the table, not on the map
+    frame: tuple[float, float, float, float] = AREA  # west, south, east, north: the area shown
+    locator: Locator | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether some pin stands for more than one place."""
+        return any(len(pin.places) > 1 for pin in self.pins)
 
     @property
     def view_box(self) -> str:
@@ -218,39 +237,134 @@ def draw(places: list[Place], *, whole: bool = False) -> MapModel:
                 d.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in drawn) + "Z")
         if d:
             land.append("".join(d))
+    if whole:
+        pins = _share_pins(inside, project)
+    else:  # laid out again, every pin given room for the widest label, until the labels fit
+        reserve = 2 * PIN_RADIUS
+        for _ in range(4):
+            pins = _place_pins(inside, project, height, reserve)
+            widest = max((pin.width for pin in pins), default=reserve)
+            if widest <= reserve:
+                break
+            reserve = widest
+    frame = (west, south, east, north)
+    locator = None if whole or frame == AREA else _locator(frame, pins, WIDTH, height)
+    return MapModel(WIDTH, height, tuple(land), tuple(pins), outside, frame, locator)
+
+
+def _share_pins(inside: list[Place], project) -> list[Pin]:
+    """Every project on one map: places that would overlap share a pin."""
     pins: list[Pin] = []
     for place in sorted(inside, key=lambda p: p.number):
         x, y = project(place.lon, place.lat)
-        if whole:  # every project on one map: places that would overlap share a pin
-            near = next((i for i, pin in enumerate(pins) if math.hypot(pin.x - x, pin.y - y) < NEAR), None)
-            if near is None:
-                pins.append(Pin(round(x, 1), round(y, 1), (place,)))
-            else:
-                pin = pins[near]
-                pins[near] = Pin(pin.x, pin.y, (*pin.places, place))
-            continue
-        spot = _free_spot(x, y, pins, WIDTH, height)  # one pin a place: moved aside, with a line to it
-        if spot == (x, y):
+        near = next((i for i, pin in enumerate(pins) if math.hypot(pin.x - x, pin.y - y) < NEAR), None)
+        if near is None:
+            pins.append(Pin(round(x, 1), round(y, 1), (place,)))
+        else:
+            pin = pins[near]
+            pins[near] = Pin(pin.x, pin.y, (*pin.places, place))
+    return pins
+
+
+def _place_pins(inside: list[Place], project, height: float, reserve: float) -> list[Pin]:
+    """One pin a place, moved aside (with a line to its place) when its spot is taken, or sharing
+    the nearest pin when no spot within MAX_SHIFT is free; every pin kept ``reserve`` units wide."""
+    pins: list[Pin] = []
+    for place in sorted(inside, key=lambda p: p.number):
+        x, y = project(place.lon, place.lat)
+        spot = _free_spot(x, y, pins, WIDTH, height, reserve)  # one pin a place: moved aside, with a line to it
+        if spot is None:  # no room near it: it shares the nearest pin rather than drift across the map
+            near = min(range(len(pins)), key=lambda i: math.hypot(pins[i].x - x, pins[i].y - y))
+            pin = pins[near]
+            pins[near] = Pin(pin.x, pin.y, (*pin.places, place), pin.at_x, pin.at_y)
+        elif spot == (x, y):
             pins.append(Pin(round(x, 1), round(y, 1), (place,)))
         else:
             pins.append(Pin(round(spot[0], 1), round(spot[1], 1), (place,), round(x, 1), round(y, 1)))
-    return MapModel(WIDTH, height, tuple(land), tuple(pins), outside)
+    return pins
 
 
-def _free_spot(x: float, y: float, pins: list[Pin], width: float, height: float) -> tuple[float, float]:
+@functools.cache
+def _locator_land() -> tuple[float, tuple[str, ...]]:
+    """The whole outline drawn LOCATOR_WIDTH units wide, from (0, 0): its height and path data."""
+    west, south, east, north = AREA
+    scale = LOCATOR_WIDTH / ((east - west) * COS)
+    d = []
+    for _, rings in outline():
+        for ring in rings:
+            drawn = _simplify([((x - west) * COS * scale, (north - y) * scale) for x, y in ring], 0.4)
+            if len(drawn) >= 3 and _area(drawn) >= 1.5:
+                d.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in drawn) + "Z")
+    return round((north - south) * scale, 1), tuple(d)
+
+
+def _locator(frame: tuple[float, float, float, float], pins: list[Pin], width: float, height: float) -> Locator | None:
+    """Where Britain and Ireland are, for a close-up map: in the first corner (top right, top left,
+    bottom right, bottom left) that no pin or leader line comes near; none if every corner is taken."""
+    h, land = _locator_land()
+    pad = 6.0
+    w_all, h_all = LOCATOR_WIDTH + 2 * pad, h + 2 * pad
+    corners = ((width - w_all, 0.0), (0.0, 0.0), (width - w_all, height - h_all), (0.0, height - h_all))
+    def near(cx: float, cy: float, px: float, py: float, r: float) -> bool:
+        return cx - r <= px <= cx + w_all + r and cy - r <= py <= cy + h_all + r
+
+    for cx, cy in corners:
+        if any(near(cx, cy, p.x, p.y, p.width / 2 + 2) or (p.moved and near(cx, cy, p.at_x, p.at_y, 4)) for p in pins):
+            continue
+        west, _, east, north = AREA
+        scale = LOCATOR_WIDTH / ((east - west) * COS)
+        fx = cx + pad + (frame[0] - west) * COS * scale
+        fy = cy + pad + (north - frame[3]) * scale
+        fw = (frame[2] - frame[0]) * COS * scale
+        fh = (frame[3] - frame[1]) * scale
+        translated = tuple(_shift(d, cx + pad, cy + pad) for d in land)
+        return Locator((round(cx, 1), round(cy, 1), round(w_all, 1), round(h_all, 1)), translated,
+                       (round(fx, 1), round(fy, 1), round(max(fw, 2.0), 1), round(max(fh, 2.0), 1)))
+    return None
+
+
+def _shift(d: str, dx: float, dy: float) -> str:
+    """Path data ``M x yL x y…Z`` moved by (dx, dy)."""
+    out = []
+    for ring in d.split("Z"):
+        if not ring:
+            continue
+        points = ring[1:].split("L")
+        moved = []
+        for pt in points:
+            x, y = pt.split(" ")
+            moved.append(f"{float(x) + dx:.1f} {float(y) + dy:.1f}")
+        out.append("M" + "L".join(moved) + "Z")
+    return "".join(out)
+
+
+def _free_spot(x: float, y: float, pins: list[Pin], width: float, height: float,
+               reserve: float = 2 * PIN_RADIUS) -> tuple[float, float] | None:
     """Where to draw a pin for a place at (x, y): there, or the nearest spot around it (rings of
-    twelve, starting above) that keeps clear of the pins already placed and inside the map."""
+    twelve, starting above) no farther than MAX_SHIFT that keeps clear of the pins already placed
+    and inside the map; None when there is none. Pins are round, or ``reserve`` units wide when
+    some labels are longer than a round pin holds."""
+    gap = NEAR - 2 * PIN_RADIUS
+
+    def apart(p: Pin, cx: float, cy: float) -> bool:
+        if reserve <= 2 * PIN_RADIUS:
+            return math.hypot(p.x - cx, p.y - cy) >= NEAR
+        return abs(p.y - cy) >= NEAR or abs(p.x - cx) >= reserve + gap
+
     def clear(cx: float, cy: float) -> bool:
-        inside = PIN_RADIUS <= cx <= width - PIN_RADIUS and PIN_RADIUS <= cy <= height - PIN_RADIUS
-        return inside and all(math.hypot(p.x - cx, p.y - cy) >= NEAR for p in pins)
+        inside = reserve / 2 <= cx <= width - reserve / 2 and PIN_RADIUS <= cy <= height - PIN_RADIUS
+        return inside and all(apart(p, cx, cy) for p in pins)
 
     if clear(x, y):
         return x, y
-    for ring in range(1, 12):
-        radius = NEAR * (0.6 + 0.55 * ring)
+    ring = 1
+    while (radius := NEAR * (0.6 + 0.55 * ring)) <= MAX_SHIFT + 0.01:
         for step in range(12):
             angle = math.radians(-90 + 30 * step)
             cx, cy = x + radius * math.cos(angle), y + radius * math.sin(angle)
             if clear(cx, cy):
                 return cx, cy
-    return x, y
+        ring += 1
+    if not pins:  # nothing to share (a place at the very edge): drawn where it is
+        return x, y
+    return None
