@@ -145,6 +145,36 @@ def test_key_facts_and_every_download_come_before_the_sections(site):
     assert downloads["downloads/pack.zip"][1].endswith(", 2 files)")
     assert downloads["files/report/final-report.pdf"][0] == "report-final-report.pdf"
     assert "https://www.gov.uk/government/publications/x" in downloads
+    # where it worked is one click away too: the map and the table of places
+    places = box.find("dt", string="Places").find_next_sibling("dd").a
+    assert text(places) == "3 places, on a map" and places["href"] == "#map" and art.find(id="map")
+
+
+def test_a_programme_key_facts_count_its_projects_and_say_where_its_places_are(tmp_path):
+    archive = Archive(tmp_path)
+    archive.write("projects/prog.yml", """
+        title: A programme
+        kind: programme
+        start: 2015-04
+        end: 2017-07
+        summary: Pilots.
+        sites_note: The providers' places were not captured.
+        """)
+    for n in (1, 2):
+        archive.write(f"projects/pilot-{n}.yml", f"""
+            title: Pilot {n}
+            programme: prog
+            start: 2015-04
+            end: 2017-07
+            summary: A pilot.
+            """)
+    result = archive.build()
+    assert result.ok, result.output
+    art = result.article("projects/prog/")
+    facts = {text(dt_): dt_.find_next_sibling("dd") for dt_ in art.select(".archive-keyfacts dl dt")}
+    assert text(facts["Projects"]) == "2 projects in this programme"
+    assert facts["Projects"].a["href"] == "#" + art.find("h2", string="Projects in this programme")["id"]
+    assert text(facts["Places"]) == "Not known: see the note" and facts["Places"].a["href"] == "#map"
 
 
 def test_finished_banner_is_its_own_band_with_an_icon(site):
