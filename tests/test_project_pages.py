@@ -618,3 +618,28 @@ def test_map_pins_are_links_a_keyboard_reaches_and_nothing_leaves_the_host(sampl
     page.wait_for_function("location.hash === '#site-1'")
     page.close()
     assert outside == []
+
+
+@pytest.mark.browser
+def test_a_table_wider_than_a_phone_says_it_scrolls_sideways(sample_root, browser, serve):
+    """Tables written in Markdown (the maintainer guide's, or a section's) cannot stack as the
+    archive's own tables do: where one scrolls sideways, a visible line above it says so; where
+    it fits, there is none."""
+    from conftest import SITE_PATH
+
+    base = serve(sample_root) + SITE_PATH
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(base + "maintainers/", wait_until="load")
+    page.wait_for_selector(".md-typeset__scrollwrap[role=region]")
+    found = page.evaluate("""() => [...document.querySelectorAll('.md-typeset__scrollwrap')].map(w => {
+        const cue = w.previousElementSibling;
+        const shown = cue && cue.classList.contains('archive-scroll-cue') && cue.offsetHeight > 0;
+        return [w.scrollWidth > w.clientWidth + 1, shown ? cue.textContent : null]; })""")
+    assert any(scrolls for scrolls, _ in found)
+    for scrolls, cue in found:
+        assert (cue == "Scroll sideways to see the whole table →") if scrolls else cue is None, found
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function("""() => [...document.querySelectorAll('.md-typeset__scrollwrap')].every(w =>
+        (w.scrollWidth > w.clientWidth + 1) === !!(w.previousElementSibling
+          && w.previousElementSibling.classList.contains('archive-scroll-cue')))""")
+    page.close()
