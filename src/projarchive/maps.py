@@ -285,17 +285,17 @@ def _place_pins(inside: list[Place], project, height: float, reserve: float) -> 
 
 
 @functools.cache
-def _locator_land() -> tuple[float, tuple[str, ...]]:
-    """The whole outline drawn LOCATOR_WIDTH units wide, from (0, 0): its height and path data."""
+def _locator_land() -> tuple[float, tuple[tuple[tuple[float, float], ...], ...]]:
+    """The whole outline drawn LOCATOR_WIDTH units wide from (0, 0): its height and its rings."""
     west, south, east, north = AREA
     scale = LOCATOR_WIDTH / ((east - west) * COS)
-    d = []
-    for _, rings in outline():
-        for ring in rings:
+    rings = []
+    for _, country in outline():
+        for ring in country:
             drawn = _simplify([((x - west) * COS * scale, (north - y) * scale) for x, y in ring], 0.4)
             if len(drawn) >= 3 and _area(drawn) >= 1.5:
-                d.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in drawn) + "Z")
-    return round((north - south) * scale, 1), tuple(d)
+                rings.append(tuple(drawn))
+    return round((north - south) * scale, 1), tuple(rings)
 
 
 def _locator(frame: tuple[float, float, float, float], pins: list[Pin], width: float, height: float) -> Locator | None:
@@ -317,25 +317,11 @@ def _locator(frame: tuple[float, float, float, float], pins: list[Pin], width: f
         fy = cy + pad + (north - frame[3]) * scale
         fw = (frame[2] - frame[0]) * COS * scale
         fh = (frame[3] - frame[1]) * scale
-        translated = tuple(_shift(d, cx + pad, cy + pad) for d in land)
+        dx, dy = cx + pad, cy + pad
+        translated = ("".join("M" + "L".join(f"{x + dx:.1f} {y + dy:.1f}" for x, y in ring) + "Z" for ring in land),)
         return Locator((round(cx, 1), round(cy, 1), round(w_all, 1), round(h_all, 1)), translated,
                        (round(fx, 1), round(fy, 1), round(max(fw, 2.0), 1), round(max(fh, 2.0), 1)))
     return None
-
-
-def _shift(d: str, dx: float, dy: float) -> str:
-    """Path data ``M x yL x y…Z`` moved by (dx, dy)."""
-    out = []
-    for ring in d.split("Z"):
-        if not ring:
-            continue
-        points = ring[1:].split("L")
-        moved = []
-        for pt in points:
-            x, y = pt.split(" ")
-            moved.append(f"{float(x) + dx:.1f} {float(y) + dy:.1f}")
-        out.append("M" + "L".join(moved) + "Z")
-    return "".join(out)
 
 
 def _free_spot(x: float, y: float, pins: list[Pin], width: float, height: float,
