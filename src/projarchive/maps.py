@@ -292,8 +292,8 @@ def _locator_land() -> tuple[float, tuple[tuple[tuple[float, float], ...], ...]]
     rings = []
     for _, country in outline():
         for ring in country:
-            drawn = _simplify([((x - west) * COS * scale, (north - y) * scale) for x, y in ring], 0.4)
-            if len(drawn) >= 3 and _area(drawn) >= 1.5:
+            drawn = _simplify([((x - west) * COS * scale, (north - y) * scale) for x, y in ring], 0.6)
+            if len(drawn) >= 3 and _area(drawn) >= 4:
                 rings.append(tuple(drawn))
     return round((north - south) * scale, 1), tuple(rings)
 
