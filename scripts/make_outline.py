@@ -20,6 +20,8 @@ import math
 import os
 import sys
 
+from projarchive import maps  # the same simplification and area as the maps are drawn with
+
 COUNTRIES = {"826": "United Kingdom", "372": "Ireland", "833": "Isle of Man", "832": "Jersey", "831": "Guernsey"}
 TOLERANCE = 0.004  # degrees of latitude (about 450 m)
 MIN_AREA = 0.0015  # square degrees (after scaling longitudes): smaller islands are left out
@@ -50,34 +52,14 @@ def ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> list[tupl
     return out
 
 
-def area(points: list[tuple[float, float]]) -> float:
-    return abs(sum((x1 * LAT0) * y2 - (x2 * LAT0) * y1
-                   for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True))) / 2
+def scaled(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Longitudes scaled as maps.py draws them, so distances and areas are measured as drawn."""
+    return [(x * LAT0, y) for x, y in points]
 
 
 def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
-    """Douglas-Peucker, iterative, measuring in scaled longitude and latitude."""
-    if len(points) < 4:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        (x1, y1), (x2, y2) = points[first], points[last]
-        x1, x2 = x1 * LAT0, x2 * LAT0
-        dx, dy = x2 - x1, y2 - y1
-        length = math.hypot(dx, dy)
-        worst, index = 0.0, -1
-        for i in range(first + 1, last):
-            px, py = points[i][0] * LAT0, points[i][1]
-            d = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / length if length else math.hypot(px - x1, py - y1)
-            if d > worst:
-                worst, index = d, i
-        if worst > tolerance and index > 0:
-            keep[index] = True
-            stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep, strict=True) if k]
+    """maps.py's Douglas-Peucker, measuring in scaled longitude and latitude."""
+    return [(x / LAT0, y) for x, y in maps._simplify(scaled(points), tolerance)]
 
 
 def main(path: str) -> None:
@@ -92,7 +74,7 @@ def main(path: str) -> None:
         rings = []
         for polygon in polygons:
             outer = ring(arcs, polygon[0])  # holes (lakes) are not drawn
-            if area(outer) < MIN_AREA and geometry["id"] in ("826", "372"):
+            if maps._area(scaled(outer)) < MIN_AREA and geometry["id"] in ("826", "372"):
                 continue
             simple = simplify(outer, TOLERANCE)
             if len(simple) >= 4:
