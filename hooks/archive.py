@@ -11,7 +11,7 @@ import os
 
 from jinja2 import Template
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -68,7 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site_url=config.site_url or "", site_name=config.site_name,
         directory_urls=config.use_directory_urls, options=config.extra.get("archive") or {},
         command=_command.name,
-    ))
+    ), notify=log.info)  # info, not warning: --strict stops on a warning
     config.site_dir = session.site_dir
     config.watch.extend(path for path in session.watched_folders() if path not in config.watch)
     return config
@@ -174,6 +174,10 @@ def on_build_error(error: Exception) -> None:
 
 def on_shutdown() -> None:
     session, _command.session = _command.session, None
-    message = session.end() if session is not None else None
+    try:
+        message = session.end() if session is not None else None
+    except BuildError as e:  # a good build that could not be published
+        log.error(str(e))
+        raise Abort("Aborted: the site was built but not published.") from None
     if message:
         log.error(message)

@@ -21,11 +21,11 @@ GUIDE = REPO / "docs" / "maintainers.md"
 SECTION = "## Every error message"
 
 # Where messages are made: (module, call name -> index of the message argument).
-MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news")
-CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1}
+MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news", "publish")
+CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1, "BuildError": 0}
 # files.py and the catalogue's reference check return their messages (``return None, f"..."``) instead of reporting them
 RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure"),
-             ("catalogue", "_reference_problem")}
+             ("catalogue", "_reference_problem"), ("publish", "site_problem")}
 
 
 def _template(node: ast.AST) -> str:

@@ -7,10 +7,12 @@ they are measured here at build time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import posixpath
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -191,11 +193,24 @@ class FactsCache:
             return
         for key in stale:
             del self.entries[key]
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = self.path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"version": self.VERSION, "files": self.entries}, f, sort_keys=True, indent=0)
-        os.replace(tmp, self.path)
+        folder = os.path.dirname(self.path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:  # a read-only checkout: the cache is only a saving, never needed
+            return
+        # a temporary file of its own: two builds at once (validate and a build) must not write one file
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".file-facts-", suffix=".tmp", dir=folder)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"version": self.VERSION, "files": self.entries}, f, sort_keys=True, indent=0)
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return
         self.changed = False
 
 

@@ -27,7 +27,7 @@ from .model import RECORD_FOLDERS
 from .pages import PageSpec, Settings, hand_written_addition, render_page, settings_from, shared_nav_key, site_pages
 from .problems import ArchiveError, BuildError
 from .public import PolicyWriter, public_files
-from .publish import discard, publish, staging_dir
+from .publish import Publisher, lock_wait, nothing_built
 from .render import SharedParts, make_environment
 from .router import Router
 from .search import IndexedPart, IndexReport, SiteIndexer
@@ -72,7 +72,8 @@ class PageContent:
 class BuildSession:
     """Everything one build knows and does; see the module docstring for its life."""
 
-    def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None,
+                 notify: Callable[[str], None] = print) -> None:
         env = dict(os.environ if environ is None else environ)
         self.config = config
         self.serving = config.command == "serve"
@@ -81,6 +82,7 @@ class BuildSession:
         try:
             self.settings: Settings = settings_from(dict(config.options))
             day = build_date(env)
+            wait = lock_wait(env)
         except ValueError as e:
             raise BuildError(str(e)) from None
         cache = FactsCache(os.path.join(config.root, CACHE_FILE))
@@ -88,18 +90,21 @@ class BuildSession:
             self.catalogue: Catalogue = load_catalogue(config.root, build_date=day, docs_dir=config.docs_dir,
                                                        facts_cache=cache)
         except ArchiveError as e:  # one problem a line, below a line that says what they are
-            raise BuildError(f"the archive's records have problems:\n{e}") from None
+            report = e.problems.report(nothing_built(config.site_dir, staged=config.command == "build"))
+            raise BuildError(f"the archive's records have problems:\n{report}") from None
         cache.save()
         self.router = Router(config.site_url, config.directory_urls)
         self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings)}
         self.env = make_environment([config.templates])
         self.env.globals["archive"] = self.settings  # site-wide choices the templates show (extra.archive)
         self.shared_parts = SharedParts()
-        # `mkdocs build` writes into a staging folder that replaces the site only if all went well
-        self._publishing = config.command == "build"
-        self.site_dir = staging_dir(config.site_dir) if self._publishing else config.site_dir
-        if self._publishing:
-            discard(self.site_dir)
+        # `mkdocs build` writes into a staging folder that replaces the site only if all went well; every
+        # command that writes the site folder holds its lock until it is over (projarchive.publish)
+        self._publisher = Publisher(config.site_dir, staged=config.command == "build",
+                                    locked=config.command in ("build", "gh-deploy"),
+                                    command=f"mkdocs {config.command}", wait=wait, notify=notify)
+        self._publisher.begin()
+        self.site_dir = self._publisher.target
         self._placed: dict[str, str] = {}  # source -> URL of every page and file the archive did not generate
         self._nav_urls: frozenset[str] = frozenset()
         self._indexer: SiteIndexer | None = None
@@ -250,14 +255,8 @@ class BuildSession:
         self.close()
 
     def end(self) -> str | None:
-        """The command is over: publish a good build, discard a failed one. Returns what to tell the
-        maintainer when the build failed, else None."""
+        """The command is over: publish a good build, discard a failed one, release the site's lock (safe
+        to call twice). Returns what to tell the maintainer about the site when the build failed, else
+        None; a BuildError if a good build could not be published."""
         self.close()
-        if not self._publishing:
-            return None
-        self._publishing = False
-        if self._ok:
-            publish(self.site_dir, self.config.site_dir)
-            return None
-        discard(self.site_dir)
-        return f"The build failed; the previous site in {self.config.site_dir} was left untouched."
+        return self._publisher.finish(self._ok)
