@@ -1,8 +1,8 @@
 """Property-based tests: any text a maintainer can write reaches the page escaped and unchanged.
 
 For every string field of every record kind, hypothesis generates arbitrary text (any
-Unicode YAML can hold: markup, quotes, ``&``, Jinja delimiters, Markdown characters,
-right-to-left text, emoji, control characters), writes it into a record with a real
+Unicode a record may hold: markup, quotes, ``&``, Jinja delimiters, Markdown characters,
+right-to-left text, emoji; up to the field's length), writes it into a record with a real
 YAML emitter (``yaml.safe_dump``, which quotes and escapes as needed), loads the archive
 with our strict loader and renders the page through the real templates in ``overrides/``
 (the pure Python API: no MkDocs). The property:
@@ -10,6 +10,10 @@ with our strict loader and renders the page through the real templates in ``over
 * the loaded value is exactly what was written (leading and trailing blanks aside);
 * the page's visible text contains exactly that value, and the page has exactly the
   elements it has for a harmless value: nothing was injected.
+
+What no record may hold (control characters, bidirectional controls, line separators, a tab in
+one-line text) is refused in every field, however YAML writes it, with the field's line
+(``test_a_character_no_record_may_hold_is_refused_in_any_field``).
 
 Markdown fields (``sections[].body``) are Markdown, so their text is not shown verbatim;
 there the property is that raw HTML never gets through: only Markdown's own elements appear.
@@ -119,9 +123,9 @@ NASTY = [
     "C# toolkit #2",
     "- a list item? 1. or not | table | --- |",
     "עברית ومرحبا mixed with English",
-    "\u202eright-to-left override\u202c and \u200f marks \u200e",
+    "right-to-left עברית text, with no direction controls",
     "emoji 👩‍👩‍👧 🏳️‍🌈 and a flag 🇬🇧",
-    "tab\there and a non-breaking\u00a0space",
+    "a non-breaking\u00a0space",
     "null", "~", "yes", "no", "on", "1.10", "1:20", "01611234567", "2024-02-30", "0x1F", ".inf",
     "key: value", "[a, b]", "{a: b}", "&anchor", "*alias", "!tag", "%directive", "@at", "`back`",
     "<!-- comment --> ]]> <![CDATA[x]]>",
@@ -132,25 +136,51 @@ NASTY = [
 # the multi-line strategy. NEL (U+0085) and the Unicode line and paragraph separators are line
 # breaks to YAML 1.1, and PyYAML's emitter writes them raw inside quotes, where they fold into
 # a space; no maintainer types them, so they are left out (the escaped forms are tested below).
+# Characters no record may hold, however written (projarchive.strictyaml: control characters, bidirectional
+# controls, line separators, a byte order mark); they are tested on their own below.
+FORBIDDEN = strictyaml._FORBIDDEN
 _PRINTABLE = st.characters(
     codec="utf-8",
     exclude_characters="\n\r\x85\u2028\u2029",
-).filter(lambda c: c == "\t" or "\x20" <= c <= "\x7e" or "\xa0" <= c <= "\ud7ff"
-         or "\ue000" <= c <= "\ufffd" or c >= "\U00010000")
+).filter(lambda c: (c == "\t" or "\x20" <= c <= "\x7e" or "\xa0" <= c <= "\ud7ff"
+                    or "\ue000" <= c <= "\ufffd" or c >= "\U00010000") and not FORBIDDEN.match(c))
+_IN_A_LINE = _PRINTABLE.filter(lambda c: c != "\t")  # one-line text holds no tab
 
 _ONE_LINE = st.one_of(
     st.sampled_from(NASTY),
-    st.text(_PRINTABLE, min_size=1, max_size=60),
-    st.lists(st.one_of(st.sampled_from(NASTY), st.text(_PRINTABLE, max_size=20)), min_size=2, max_size=4).map("".join),
+    st.text(_IN_A_LINE, min_size=1, max_size=60),
+    st.lists(st.one_of(st.sampled_from(NASTY), st.text(_IN_A_LINE, max_size=20)), min_size=2, max_size=4).map("".join),
 )
 _MULTI_LINE = st.one_of(
     _ONE_LINE,
+    st.text(_PRINTABLE, min_size=1, max_size=60),  # tabs too
     st.lists(_ONE_LINE, min_size=2, max_size=3).map("\n".join),
 )
 
 
 def _shown(value: str) -> bool:
     return bool(value.strip())
+
+
+def longest(rel: str, path: tuple[Any, ...]) -> int:
+    """The most characters the schema lets the field at ``path`` of record ``rel`` hold."""
+    from projarchive import schema
+
+    spec: Any = schema.KINDS[{"projects": "project", "contacts": "contact", "resources": "resource"}[rel.split("/")[0]]]
+    for part in path:
+        if isinstance(part, int):
+            spec = spec.item
+        else:
+            spec = next(f.type for f in spec.fields if f.name == part)
+    if isinstance(spec, schema.ListOf):
+        spec = spec.item
+    return spec.max_length if isinstance(spec, schema.Text) else schema.MAX_PHONE
+
+
+def within(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters (and never blank)."""
+    value = value[:limit]
+    return value if value.strip() else "x"
 
 
 def one_line() -> st.SearchStrategy[str]:
@@ -280,12 +310,13 @@ COMMON = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCh
 @example(data=None, allow_unicode=True, style=None)
 def test_any_text_in_any_field_reaches_the_page_escaped_and_unchanged(root, rel, path, page, how, data,
                                                                       allow_unicode, style):
-    if data is None:  # the explicit example: every nasty value at once
+    if data is None:  # the explicit example: every nasty value at once (as many as the field may hold)
         value = " ".join(v for v in NASTY if "\n" not in v)
     else:
         value = data.draw(multi_line() if path in MULTILINE else one_line(), label="value")
-    if path[-1] == "phone" and not re.search(r"\d", value):
+    if path[-1] == "phone":
         value = "0161 " + value  # a phone number needs a digit; the rest is arbitrary
+    value = within(value, longest(rel, path))
     check_round_trip(root, rel, path, page, how, value, allow_unicode, style)
 
 
@@ -321,10 +352,40 @@ def test_raw_html_in_markdown_is_shown_as_text():
     assert squash(soup.get_text()) == "Raw <b>bold</b> and <script>alert(1)</script> <div>block</div>"
 
 
+# every character no record may hold, typed in where YAML lets it be typed, otherwise as YAML's escape
+_REFUSED_CHARACTERS = st.sampled_from(sorted(
+    {chr(c) for c in range(0x110000) if FORBIDDEN.match(chr(c)) and not 0xD800 <= c <= 0xDFFF}))
+
+
+@pytest.mark.parametrize(("rel", "path", "page", "how"), FIELDS,
+                         ids=[f"{rel.split('/')[0]}.{'.'.join(map(str, path))}" for rel, path, _, _ in FIELDS])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(char=_REFUSED_CHARACTERS, where=st.integers(0, 3), allow_unicode=st.booleans(),
+       style=st.sampled_from([None, '"']))
+def test_a_character_no_record_may_hold_is_refused_in_any_field(root, rel, path, page, how, char, where,
+                                                                allow_unicode, style):
+    """However the emitter writes it (raw, or as an escape such as \\x1b or \\u202e), the value is refused at
+    its own line, naming the field and the character: never published, never a traceback."""
+    value = "0161 text"[:where] + char + "0161 text"[where:]
+    written = dump(set_at(RECORDS[rel], path, value), allow_unicode=allow_unicode, style=style)
+    original = (root / rel).read_text(encoding="utf-8")
+    try:
+        (root / rel).write_text(written, encoding="utf-8")
+        with pytest.raises(ArchiveError) as e:
+            load_catalogue(str(root), build_date=BUILD_DATE)
+    finally:
+        (root / rel).write_text(original, encoding="utf-8")
+    found = [p for p in e.value.problems.sorted() if p.path == rel]
+    field = ".".join(str(p) for p in path).replace(".0", "[0]")
+    code = f"U+{ord(char):04X}"
+    assert any(p.field == field and code in p.message and "is not allowed" in p.message and p.line
+               for p in found), (written, [str(p) for p in found])
+
+
 # --------------------------------------------------------------------------- through MkDocs itself
 
 BUILD_VALUES = {
-    ("projects/p.yml", ("title",)): "Title <script>alert('t')</script> & {{ x }} {% raw %} \u202eRTL 👩‍👩‍👧 ' \"",
+    ("projects/p.yml", ("title",)): "Title <script>alert('t')</script> & {{ x }} {% raw %} עברית RTL 👩‍👩‍👧 ' \"",
     ("projects/p.yml", ("short_title",)): "<b>short</b> & \"co\"",
     ("projects/p.yml", ("summary",)): "Summary </p><img src=x onerror=alert(1)> &amp; *not emphasis*",
     ("projects/p.yml", ("sections", 0, "heading")): "Heading <i>x</i> {{ page.title }} C# #2",

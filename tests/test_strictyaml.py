@@ -107,7 +107,7 @@ def test_a_bom_is_accepted():
         ("a: &x 1\nb: *x\n", "projects/x.yml:1:4:", "anchors (&x) are not allowed"),
         ("a: *x\n", "projects/x.yml:1:4:", "aliases (*x) are not allowed"),
         ("base: {d: 2}\nc:\n  <<: {d: 3}\n", "projects/x.yml:3:3:", "merge keys (<<) are not allowed"),
-        ("a: !!str 1\n", "projects/x.yml:1:4:", "tags (tag:yaml.org,2002:str) are not allowed"),
+        ("a: !!str 1\n", "projects/x.yml:1:4:", "tags (!!str) are not allowed"),
         ("a: !custom 1\n", "projects/x.yml:1:4:", "tags (!custom) are not allowed"),
         ("a: !!python/object:os.system x\n", "projects/x.yml:1:4:", "are not allowed"),
         # shape of the document
@@ -194,7 +194,7 @@ def test_pathological_nesting_is_rejected_quickly(text):
     doc, errors = read(text)
     elapsed = time.perf_counter() - t0
     assert doc is None
-    assert len(errors) == 1 and "nested more than" in errors[0]
+    assert len(errors) == 1 and "more than 32 levels deep" in errors[0]
     assert elapsed < 1.0
 
 

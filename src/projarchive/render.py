@@ -23,7 +23,7 @@ from markdown.inlinepatterns import AUTOMAIL_RE
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .privacy import EncodeEmails, PlainAutomail, encode_email, spoken_email
+from .privacy import EncodeEmails, PlainAutomail, encode_addresses_in_html, encode_email, mailto_address, spoken_email
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
@@ -39,26 +39,70 @@ def safe_url(url: str) -> str | None:
 
 
 class _Sanitise(Treeprocessor):
-    """Demote headings below the section heading and neutralise unsafe link targets."""
+    """Demote headings below the section heading and neutralise unsafe link targets (validation has
+    refused them already, :func:`link_problems`: this is the second line of defence)."""
 
     def __init__(self, md: markdown.Markdown, shift: int) -> None:
         super().__init__(md)
         self.shift = shift
 
     def run(self, root: ET.Element) -> None:
+        found = getattr(self.md, "archive_problems", None)
         for el in root.iter():
             if re.fullmatch(r"h[1-6]", el.tag):
                 el.tag = f"h{min(6, int(el.tag[1]) + self.shift)}"
             for attr in ("href", "src"):
                 if attr in el.attrib and safe_url(el.attrib[attr]) is None:
+                    if found is not None:
+                        found.append(_unsafe_target(el.attrib[attr]))
                     del el.attrib[attr]
             if el.tag == "a" and "href" in el.attrib and el.attrib["href"].startswith(("http://", "https://")):
                 el.set("rel", "noopener")
             if el.tag == "img":  # images in record text would load from third parties
+                if found is not None:
+                    found.append(f"the image '{_short(el.get('src', ''))}' cannot be shown from the text (it would be "
+                                 "loaded from another site); describe it in words, or give the project an 'image'")
                 el.tag = "span"
                 alt = el.attrib.pop("alt", "")
                 el.attrib.clear()
                 el.text = f"[image: {alt}]" if alt else "[image]"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:50] + "…"
+
+
+def _unsafe_target(url: str) -> str:
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    if cleaned.startswith(("//", "\\", "/\\", "\\/")):
+        return (f"the link to '{_short(url)}' has no https: or http: in front, so it leads to another site in a way "
+                "readers cannot see; write the address in full (https://…)")
+    return (f"the link to '{_short(url)}' cannot be published: a link must be an https://, http:// or mailto: "
+            "address, or lead to a page of this site")
+
+
+def link_problems(text: str) -> list[str]:
+    """What a Markdown text's links and images would lose on the page, in words (empty: nothing): an
+    unsafe target (``javascript:``, ``data:``, ``//host``), an image, a ``mailto:`` that is not one
+    address with at most a subject, a link whose address holds an email address. The page would
+    drop them (:class:`_Sanitise`, :class:`~projarchive.privacy.EncodeEmails`), so validation refuses
+    them instead of letting them vanish. Renders the text exactly as the page does."""
+    if "](" not in text and "]:" not in text and "<" not in text and "][" not in text:
+        return []  # no link, image or autolink can be written without one of these
+    md = _checker()
+    md.archive_problems = []  # type: ignore[attr-defined]
+    md.reset().convert(text)
+    return list(dict.fromkeys(md.archive_problems))  # type: ignore[attr-defined]
+
+
+def _checker() -> markdown.Markdown:
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = markdown.Markdown(extensions=["sane_lists", "tables", _SafeMarkdown(2)], output_format="html")
+    return _CHECKER
+
+
+_CHECKER: markdown.Markdown | None = None
 
 
 class _SafeMarkdown(Extension):
@@ -150,6 +194,7 @@ def make_environment(template_dirs: list[str]) -> Environment:
     env.filters["encode_email"] = encode_email  # see projarchive.privacy: no plain address in the HTML
     env.filters["spoken_email"] = spoken_email
     env.filters["request_format_url"] = request_format_url
+    env.filters["mailto_address"] = mailto_address  # (address, query) of a mailto: URL, else None
     # site-wide choices the templates show; the MkDocs hook replaces this with extra.archive's Settings
     env.globals["archive"] = {"accessible_format_email": DEFAULT_ACCESSIBLE_FORMAT_EMAIL}
     return env
@@ -162,7 +207,8 @@ _RUN_TOGETHER = re.compile(r"(</(?:dt|dd|th|figcaption|caption)>)(?=<)")
 
 
 def render(env: Environment, template: str, context: dict[str, Any]) -> str:
-    return _RUN_TOGETHER.sub("\\1\n", env.get_template(template).render(**context))
+    """A template rendered, with no email address left as it is (projarchive.privacy.encode_addresses_in_html)."""
+    return encode_addresses_in_html(_RUN_TOGETHER.sub("\\1\n", env.get_template(template).render(**context)))
 
 
 class SharedParts:
