@@ -67,9 +67,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         templates=config.theme.custom_dir or os.path.join(root, "overrides"),
         site_url=config.site_url or "", site_name=config.site_name,
         directory_urls=config.use_directory_urls, options=config.extra.get("archive") or {},
+        config_file=config.config_file_path or "",
         command=_command.name,
     ), notify=log.info)  # info, not warning: --strict stops on a warning
     config.site_dir = session.site_dir
+    config.markdown_extensions.extend(session.markdown_extensions())
     config.watch.extend(path for path in session.watched_folders() if path not in config.watch)
     return config
 
@@ -160,6 +162,7 @@ def _on_post_build_search(config: MkDocsConfig) -> None:
 
 
 @event_priority(-100)  # after every plugin has written its files
+@_reported
 def _on_post_build_done(config: MkDocsConfig) -> None:
     _session().finish_site()
 

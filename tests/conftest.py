@@ -284,13 +284,22 @@ def serve():
 
 def reveal_emails(soup):
     """Do what docs/javascripts/contact-email.js does in the browser: every encoded contact email
-    (``span.archive-email[data-email]``) becomes ``<a href="mailto:…">address</a>``. Returns ``soup``."""
+    (``span.archive-email[data-email]``) becomes ``<a href="mailto:…">address</a>``, a labelled one
+    ``<a href="mailto:…?query">label</a>``. Returns ``soup``."""
     from projarchive.privacy import decode_email
 
     for span in soup.select("span.archive-email[data-email]"):
         address = decode_email(span["data-email"])
-        link = soup.new_tag("a", href=f"mailto:{address}", attrs={"class": "archive-email"})
-        link.string = address
+        query = span.get("data-email-query")
+        link = soup.new_tag("a", href=f"mailto:{address}" + (f"?{query}" if query else ""),
+                            attrs={"class": "archive-email"})
+        label = span.select_one(".archive-email__label") if "archive-email--labelled" in span.get("class", []) \
+            else None
+        if label is not None:  # a labelled link keeps its label as its text
+            for child in list(label.contents):
+                link.append(child.extract())
+        else:
+            link.string = address
         span.replace_with(link)
     return soup
 

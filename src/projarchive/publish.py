@@ -138,7 +138,7 @@ class SiteLock:
         since = info.get("since", "")
         try:
             started = dt.datetime.fromisoformat(since)
-            ago = int((dt.datetime.now(dt.timezone.utc) - started).total_seconds())
+            ago = int((dt.datetime.now(dt.UTC) - started).total_seconds())
             since = f"since {started.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({ago} s ago)"
         except (TypeError, ValueError):
             since = f"since {since}" if since else ""
@@ -149,7 +149,7 @@ class SiteLock:
     def _write_holder(self) -> None:
         assert self._fd is not None
         info = {"pid": os.getpid(), "command": self.command, "host": socket.gethostname(),
-                "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         data = json.dumps(info).encode("utf-8")
         os.ftruncate(self._fd, 0)
         os.lseek(self._fd, 0, os.SEEK_SET)
