@@ -529,7 +529,7 @@ def test_a_document_replaced_during_the_build_fails_it_and_the_site_is_left_as_i
 # --------------------------------------------------------------------------- a site with what is allowed
 
 INERT_SVG = ACCEPTED_SVG[1][1].encode()
-ATTACK_SVG = (f'<svg {S} onload="alert(document.domain)"><script>fetch("api/contacts.json")'
+ATTACK_SVG = (f'<svg {S} onload="alert(document.domain)"><script>fetch("/api/contacts.json")'
               ".then(r => r.text()).then(t => alert(t.length))</script></svg>").encode()
 
 
