@@ -216,6 +216,20 @@ def broken_links(site_dir: Path) -> tuple[list[str], int]:
     return broken, checked
 
 
+# --------------------------------------------------------------------------- slow tests
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (real `mkdocs build` and `serve` processes on a generated archive: two builds at
+    once, builds killed) run with the whole suite, as CI runs it (REQUIRE_BROWSER=1, .ci/run), or with
+    PROJARCHIVE_SLOW=1; the quick run during development (``-m "not browser"``) leaves them out."""
+    if os.environ.get("REQUIRE_BROWSER") or os.environ.get("PROJARCHIVE_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="slow: runs with REQUIRE_BROWSER=1 (the whole suite, CI) or PROJARCHIVE_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 # --------------------------------------------------------------------------- browser tests
 
 CHROMIUM = "/usr/bin/chromium"

@@ -24,11 +24,10 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
 import threading
-import time
 from typing import Self
 
 TIMEOUT = 20.0  # seconds for one file
@@ -86,6 +85,7 @@ class PageCounter:
         self.memory = memory
         self._proc: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
+        self._replies: queue.Queue[str] = queue.Queue()
 
     def __enter__(self) -> Self:
         return self
@@ -127,20 +127,18 @@ class PageCounter:
             self._proc = subprocess.Popen([sys.executable, "-m", "projarchive.pdfpages"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                           encoding="utf-8", env=env)
+            # the replies are read by a thread of their own, so waiting for one can time out on every system
+            # (select() cannot wait on a pipe on Windows)
+            self._replies = queue.Queue()
+            threading.Thread(target=_read_lines, args=(self._proc, self._replies), daemon=True).start()
         return self._proc
 
     def _reply(self, proc: subprocess.Popen[str]) -> str | None:
         """The reader's next line; "" if it ended; None if none came in time."""
-        assert proc.stdout is not None
-        deadline = time.monotonic() + self.timeout
-        with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                if sel.select(left):
-                    return proc.stdout.readline()
+        try:
+            return self._replies.get(timeout=self.timeout)
+        except queue.Empty:
+            return None
 
     def close(self) -> None:
         """End the reader process (safe to call twice)."""
@@ -156,6 +154,16 @@ class PageCounter:
                     stream.close()
             except OSError:
                 pass
+
+
+def _read_lines(proc: subprocess.Popen[str], replies: queue.Queue[str]) -> None:
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            replies.put(line)
+    except (OSError, ValueError):  # closed under it by close()
+        pass
+    replies.put("")
 
 
 _SHARED: PageCounter | None = None

@@ -45,7 +45,7 @@ from .render import SharedParts, make_environment
 from .router import Router
 from .search import BUNDLE, IndexedPart, IndexReport, SiteIndexer
 from .seo import page_meta, record_lastmod
-from .svg import MAX_SVG_BYTES, svg_problem
+from .svg import svg_file_problem
 
 # Templates of pages that list other pages (Material's blog index, archive and category views), as
 # our listings do: not search results. They do not include partials/archive-indexed.html either.
@@ -179,19 +179,13 @@ class BuildSession:
                 clashes.append(f"{docs}/{src}: {reserved}, so a hand-written file there would be mixed in with or "
                                f"replaced by what the build writes; move {docs}/{src} out of it")
             # a hand-written SVG runs on the site's origin as much as a document does
-            if src.lower().endswith(".svg") and (problem := self._svg_problem(src)):
+            if src.lower().endswith(".svg") and (problem := svg_file_problem(os.path.join(self.config.docs_dir,
+                                                                                            *src.split("/")))):
                 clashes.append(f"{docs}/{src} cannot be published: {problem}. An SVG opened at its address runs as "
                                "part of the site; see the maintainer guide's 'SVG images'")
         if clashes:
             raise BuildError("\n".join(clashes))
         return list(self.pages.values()), documents, data
-
-    def _svg_problem(self, src: str) -> str | None:
-        try:
-            with open(os.path.join(self.config.docs_dir, *src.split("/")), "rb") as f:
-                return svg_problem(f.read(MAX_SVG_BYTES + 1))
-        except OSError as e:
-            return f"it cannot be read ({e.strerror})"
 
     def markdown_extensions(self) -> list[Any]:
         """Extensions the site generator's own Markdown needs (hand-written pages, news posts): the

@@ -75,6 +75,15 @@ def svg_problem(data: bytes) -> str | None:
     return None
 
 
+def svg_file_problem(path: str) -> str | None:
+    """:func:`svg_problem` for the file at ``path`` (a hand-written SVG in docs/), or why it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return svg_problem(f.read(MAX_SVG_BYTES + 1))
+    except OSError as e:
+        return f"it cannot be read ({e.strerror or e})"
+
+
 def _name(qualified: str) -> tuple[str, str]:
     """(namespace, local name) from expat's "namespace local" (or "local")."""
     namespace, _, local = qualified.rpartition(" ")
