@@ -345,6 +345,27 @@ def test_markdown_bodies_never_let_raw_html_through(body):
                 assert re.fullmatch(r"text-align: (left|right|center);", value), (value, body)
 
 
+_TARGET = st.sampled_from(["https://example.org/a", "http://x.org/a_(b)", "page.md#x", "#top", "javascript:x",
+                           " JaVaScRiPt:x", "<java script:x>", "data:text/html,x", "//evil.example", "\\\\evil",
+                           "mailto:a@b.org", "mailto:a@b.org?cc=c@d.org", "https://x.org/?e=a%40b.org",
+                           "https://x.org/&#64;", "<https://x.org>", "vbscript:y", "a@b.org", "ftp://x"])
+_LINKISH = st.lists(st.one_of(
+    st.builds(lambda t: f"[text]({t})", _TARGET), st.builds(lambda t: f"![alt]({t})", _TARGET),
+    st.builds(lambda t: f"[a][1]\n\n[1]: {t}", _TARGET), st.builds(lambda t: f"<{t}>", _TARGET),
+    st.builds(lambda t: f"- item\n\n    [2]: {t}\n\n    [b][2]", _TARGET),
+    st.text(st.sampled_from("[]()<>:!#/ x\n"), max_size=12)), min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINKISH)
+def test_the_quick_look_at_links_never_misses_what_rendering_finds(text):
+    """Validation renders a Markdown text only when a link in it might be dropped (render._plainly_safe);
+    whatever the full rendering would report, the quick look must not have passed as safe."""
+    from projarchive.render import link_problems
+
+    assert link_problems(text) == link_problems(text, quick=False), text
+
+
 def test_raw_html_in_markdown_is_shown_as_text():
     soup = BeautifulSoup(str(markdown_html("Raw <b>bold</b> and <script>alert(1)</script>\n\n<div>block</div>\n")),
                          "html.parser")

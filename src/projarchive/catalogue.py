@@ -143,6 +143,8 @@ def load_catalogue(
     read_pages: filefacts.PageReader | None = None,
 ) -> Catalogue:
     """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
+    if read_pages is None:
+        pdfpages.shared().warm()  # the PDF reader starts on the other core while the records are read
     with _gc_paused():
         problems = Problems()
         sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)

@@ -121,6 +121,14 @@ class PageCounter:
             self.close()
             return None, "the PDF reader gave no answer"
 
+    def warm(self) -> None:
+        """Start the reader now (it imports pypdf while the caller does other work), if it is not running."""
+        with self._lock:
+            try:
+                self._start()
+            except OSError:
+                pass  # said about the first file, if one needs reading
+
     def _start(self) -> subprocess.Popen[str]:
         if self._proc is None or self._proc.poll() is not None:
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "PROJARCHIVE_PDF_MEMORY": str(self.memory)}
@@ -193,6 +201,10 @@ def _limit_memory() -> None:
 def main() -> None:
     """The reader process: a path (JSON) a line in, ``{"pages": n}`` or ``{"error": "…"}`` a line out."""
     _limit_memory()
+    try:
+        import pypdf  # noqa: F401 - imported once, before the first question
+    except Exception:  # e.g. out of memory: count_pages says so about the file
+        pass
     for line in sys.stdin:
         try:
             path = json.loads(line)
