@@ -314,7 +314,7 @@ class Publisher:
     def begin(self) -> None:
         """Take the lock, clear what an interrupted build left, and note whether there is a site."""
         if self.lock is not None:
-            problem = site_problem(self.site_dir)
+            problem = site_problem(self.site_dir) if self.staged else None  # in place, any folder will do
             if problem:
                 raise BuildError(problem)
             parent = os.path.dirname(os.path.abspath(self.site_dir))
