@@ -44,6 +44,8 @@ def section(body: str) -> str:
 SAME_LINE_TEXT = "is not allowed in a record; delete it (it often comes with text pasted from another program)"
 BIDI = ("is not allowed: it changes the order in which the text around it is shown; delete it (pages set the "
         "direction of text themselves)")
+NONCHARACTER = ("is not allowed in a record: it is not text, and programs that read the site's feed and exports "
+                "refuse it; delete it")
 MAILTO = ("a mailto: link may give a subject (?subject=…) but no copies (cc, bcc), message body or other "
           "parameters: remove it")
 UNSAFE_LINK = "cannot be published: a link must be an https://, http:// or mailto: address, or lead to a page of this site"
@@ -85,6 +87,15 @@ REFUSED = [
     ("a line separator", {P: HEAD + 'short_title: "a\\u2028b"\n'}, [
         "projects/x.yml:4:14: error: short_title: the line separator U+2028 (written as an escape) is not allowed; "
         "use an ordinary line break"]),
+    ("a noncharacter written as \\uFFFE (the feed would not be XML)",
+     {P: 'title: "A\\uFFFEB"\nstart: 2009-04-01\nsummary: S.\n'}, [
+        f"projects/x.yml:1:8: error: title: the noncharacter U+FFFE (written as an escape) {NONCHARACTER}"]),
+    ("a noncharacter typed in", {P: HEAD + "short_title: a\ufdd0b\n"}, [
+        f"projects/x.yml:4:14: error: short_title: the noncharacter U+FDD0 {NONCHARACTER}"]),
+    ("U+FFFE typed in, which YAML's reader stops at", {P: "title: A\ufffeB\nstart: 2009-04-01\nsummary: S.\n"}, [
+        f"projects/x.yml:1:9: error: the noncharacter U+FFFE {NONCHARACTER}"]),
+    ("a noncharacter of another plane", {P: HEAD + 'themes: ["\\U0010FFFF"]\n'}, [
+        f"projects/x.yml:4:10: error: themes[0]: the noncharacter U+10FFFF (written as an escape) {NONCHARACTER}"]),
     ("a tab in a title", {P: 'title: "A\\tB"\nstart: 2009-04-01\nsummary: S.\n'}, [
         "projects/x.yml:1:8: error: title: holds a tab, which is invisible and would be shown as a space; write a "
         "space"]),

@@ -140,19 +140,19 @@ NASTY = [
 # hold (bidirectional controls, a byte order mark: projarchive.strictyaml) are refused however written,
 # which test_a_character_no_record_may_hold_is_refused_in_any_field proves. Said with categories rather
 # than a filter, which made drawing text most of the time of these tests: the surrogates are Cs, and
-# U+FFFE/U+FFFF the two non-characters left.
+# Unicode's noncharacters are refused too (strictyaml.NONCHARACTERS).
 FORBIDDEN = strictyaml._FORBIDDEN
 _INVISIBLE = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _PRINTABLE = st.characters(
     codec="utf-8",
     exclude_categories=("Cc", "Cs"),
     include_characters="\t",
-    exclude_characters="\n\r\x85\u2028\u2029\ufffe\uffff" + _INVISIBLE,
+    exclude_characters="\n\r\x85\u2028\u2029" + _INVISIBLE + strictyaml.NONCHARACTERS,
 )
 _IN_A_LINE = st.characters(  # one-line text holds no tab
     codec="utf-8",
     exclude_categories=("Cc", "Cs"),
-    exclude_characters="\n\r\x85\u2028\u2029\ufffe\uffff" + _INVISIBLE,
+    exclude_characters="\n\r\x85\u2028\u2029" + _INVISIBLE + strictyaml.NONCHARACTERS,
 )
 
 _ONE_LINE = st.one_of(

@@ -14,7 +14,8 @@ NOTHING_BUILT = "nothing was built and the previous site was left as it was."  #
 
 # What a report never prints as it is: a line break would split one problem over two lines, and a
 # control character (an escape sequence) would reach the terminal. They are shown as escapes.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+                          "\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def printable(text: str) -> str:

@@ -12,7 +12,7 @@ plain Python values ourselves:
 * control characters, however written (raw, or as escapes such as ``"\x1b"``), are errors
   (tab and line break are left to the schema, which knows where text may hold them), and so
   are the invisible characters that reorder or break text (bidirectional controls, line
-  separators, a stray byte order mark);
+  separators, a stray byte order mark) and Unicode's noncharacters (U+FFFE, which no XML may hold);
 * file size is bounded before libyaml sees the text, nesting depth as it reads (libyaml's
   events are pulled one at a time: reading stops at the first value nested too deep);
 * exactly one document whose top level is a mapping; UTF-8 only; an ordinary file only (a
@@ -78,9 +78,13 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 # Characters no value may hold. C0 controls but tab and line feed (the schema decides where those may
 # stand), DEL and the C1 controls (U+0085 included); bidirectional controls (Unicode's Bidi_Control:
 # they reorder the text around them, as in "Trojan Source"); line and paragraph separators; a byte
-# order mark inside text.
+# order mark inside text; Unicode's 66 noncharacters (U+FDD0-U+FDEF and the last two code points of
+# every plane: not text, and U+FFFE/U+FFFF make the Atom feed invalid XML).
+NONCHARACTERS = "".join(map(chr, range(0xFDD0, 0xFDF0))) + "".join(
+    chr(plane << 16 | last) for plane in range(17) for last in (0xFFFE, 0xFFFF))
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                        "\u2028\u2029\ufeff]")
+                        "\u2028\u2029\ufeff" + NONCHARACTERS + "]")
+_NONCHARACTER = re.compile("[" + NONCHARACTERS + "]")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -106,6 +110,9 @@ def forbidden_character(value: str, written: str | None = None) -> str | None:
                 "the text around it is shown; delete it (pages set the direction of text themselves)")
     if char in "\u2028\u2029":
         return f"the {name.lower()} {named} is not allowed; use an ordinary line break"
+    if _NONCHARACTER.match(char):
+        return (f"the noncharacter {named} is not allowed in a record: it is not text, and programs that read the "
+                "site's feed and exports refuse it; delete it")
     if char == "\ufeff":
         return (f"the invisible character {named} is not allowed inside text; delete it "
                 "(it often comes with text pasted from another program)")
@@ -160,11 +167,8 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
         at = text.find(chr(code))
         line = text.count("\n", 0, at) + 1 if at >= 0 else 0
         col = at - (text.rfind("\n", 0, at) + 1) + 1 if at >= 0 else 0
-        problems.add(
-            path, line, col, "",
-            f"the invisible control character U+{code:04X} is not allowed in a record; delete it "
-            "(it often comes with text pasted from another program)",
-        )
+        # every character YAML's reader refuses is one no record may hold (test_strictyaml proves it)
+        problems.add(path, line, col, "", forbidden_character(chr(code)) or f"U+{code:04X} is not allowed")
         return None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
