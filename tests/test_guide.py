@@ -28,13 +28,14 @@ CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1, "Buil
 RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure"),
              ("catalogue", "_reference_problem"), ("publish", "site_problem"),
              ("strictyaml", "forbidden_character"), ("schema", "mailto_problem"), ("schema", "_unknown_key"),
-             ("files", "_facts"), ("pages", "_setting_problem"), ("render", "_unsafe_target")}
+             ("files", "_facts"), ("pages", "_setting_problem"), ("render", "_unsafe_target"),
+             ("render", "bracket_problem")}
 # functions that collect their messages in a list (``problems.append(f"...")``) and raise them together
 APPENDING = {("session", "generated_files"), ("session", "check_published_files"), ("render", "run"),
              ("privacy", "_attributes")}
 # (the build session's other errors are about the site generator and its plugins, not about what a
 # maintainer writes: they are not in the guide; render and privacy report what validation finds in Markdown)
-ONLY = {"session": {"generated_files", "check_published_files"}, "render": {"run", "_unsafe_target"},
+ONLY = {"session": {"generated_files", "check_published_files"}, "render": {"run", "_unsafe_target", "bracket_problem"},
         "privacy": {"_attributes"}}
 
 

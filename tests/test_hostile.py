@@ -46,6 +46,8 @@ BIDI = ("is not allowed: it changes the order in which the text around it is sho
         "direction of text themselves)")
 NONCHARACTER = ("is not allowed in a record: it is not text, and programs that read the site's feed and exports "
                 "refuse it; delete it")
+SLOW_BRACKETS = ("would make Markdown search the rest of the paragraph for the end of a link at each of them, "
+                 "which can take minutes: close each bracket you open, or write \\[ where a bracket is not part of a link")
 MAILTO = ("a mailto: link may give a subject (?subject=…) but no copies (cc, bcc), message body or other "
           "parameters: remove it")
 UNSAFE_LINK = "cannot be published: a link must be an https://, http:// or mailto: address, or lead to a page of this site"
@@ -140,6 +142,13 @@ REFUSED = [
     ("an image in Markdown", {P: section("'![a chart](https://tracker.example/c.png)'")}, [
         "projects/x.yml:6:11: error: sections[0].body: the image 'https://tracker.example/c.png' cannot be shown "
         "from the text (it would be loaded from another site); describe it in words, or give the project an 'image'"]),
+    # ---- Markdown that would take minutes or hours to turn into a page (item 9: unbounded work)
+    ("20,000 '[' that nothing closes", {P: section("'" + "[" * 20_000 + "'")}, [
+        f"projects/x.yml:6:11: error: sections[0].body: 20,000 '[' that nothing closes {SLOW_BRACKETS}"]),
+    ("'[' nested 2,000 deep", {P: section("'" + "[" * 2000 + "x" + "]" * 2000 + "'")}, [
+        f"projects/x.yml:6:11: error: sections[0].body: '[' nested 2,000 deep {SLOW_BRACKETS}"]),
+    ("2,000 link addresses that no ')' ends", {P: section("'" + "[a](" * 2000 + "'")}, [
+        f"projects/x.yml:6:11: error: sections[0].body: 2,000 '](' that nothing closes {SLOW_BRACKETS}"]),
     # ---- nonsense (item 9)
     ("programmes in a ring of two", {"projects/a.yml": HEAD + "programme: b\n", "projects/b.yml": HEAD + "programme: a\n"}, [
         "projects/a.yml:4:12: error: programme: programmes in a ring (a → b → a): a programme cannot be inside "
@@ -197,6 +206,13 @@ KEPT = [
      ("project", "x"), "title", "Toolkit [draft [2]]"),
     ("tabs in a Markdown code block", {P: HEAD + 'sections:\n  - {heading: H, body: "Code:\\n\\n\\tx = 1\\n"}\n'},
      ("project", "x"), "sections", "Code:\n\n\tx = 1\n"),
+    ("300 links and a few stray brackets in a long paragraph",
+     {P: HEAD + "sections:\n  - heading: H\n    body: '" + "See [the report](https://example.org/r) (2009). " * 300
+      + "[sic [draft] ] " + "word " * 2000 + "'\n"},
+     ("project", "x"), "sections",
+     "See [the report](https://example.org/r) (2009). " * 300 + "[sic [draft] ] " + "word " * 1999 + "word\n"),
+    ("20,000 escaped brackets", {P: section("'" + "\\[" * 20_000 + "'")}, ("project", "x"), "sections",
+     "\\[" * 20_000 + "\n"),
     ("right-to-left text without controls", {P: HEAD + "short_title: שלום עולם\n"},
      ("project", "x"), "short_title", "שלום עולם"),
     ("a mailto: with a subject", {P: HEAD + "links:\n  - {title: Mail, url: 'mailto:a@example.org?subject=Hi%20there'}\n"},

@@ -81,6 +81,65 @@ def _unsafe_target(url: str) -> str:
             "address, or lead to a page of this site")
 
 
+# Python-Markdown reads links by searching, from each '[' (and each '(' after '](' ), for the bracket that
+# closes it, to the end of the paragraph when none does: text with thousands of open or deeply nested
+# brackets takes minutes or hours to render (20,000 '[' took six minutes). BRACKET_WORK bounds the
+# characters those searches would cover in one text (about half a second's work; the most any sample
+# record needs is a few dozen).
+BRACKET_WORK = 200_000
+_BRACKET_TOKENS = re.compile(r"\\.|[\[\]()]|\n[ \t]*(?=\n)", re.DOTALL)
+
+
+def bracket_problem(text: str) -> str | None:
+    """Why rendering ``text`` would take too long because of its brackets, in words, or None. Linear in the
+    number of brackets; an estimate of the searches Markdown's link patterns make (escaped brackets and
+    brackets in separate paragraphs cost nothing)."""
+    opens = text.count("[")
+    if not opens or (opens + text.count("(")) * len(text) <= BRACKET_WORK:
+        return None  # no search could cover more
+    work = depth = deepest = unclosed = unended = 0
+    brackets: list[int] = []
+    parens: list[tuple[int, bool]] = []
+    closed_at = -1  # where the last ']' that closed a '[' stands: a '(' right after it starts a link's address
+
+    def paragraph_end(end: int) -> None:
+        nonlocal work, unclosed, unended
+        work += sum(end - p for p in brackets) + sum(end - p for p, link in parens if link)
+        unclosed += len(brackets)
+        unended += sum(link for _, link in parens)
+        brackets.clear()
+        parens.clear()
+
+    for m in _BRACKET_TOKENS.finditer(text):
+        token, at = m.group(), m.start()
+        if token == "[":
+            brackets.append(at)
+            deepest = max(deepest, len(brackets))
+        elif token == "]":
+            if brackets:
+                work += at - brackets.pop()
+                closed_at = at
+        elif token == "(":
+            parens.append((at, closed_at == at - 1))
+        elif token == ")":
+            if parens:
+                start, link = parens.pop()
+                work += (at - start) if link else 0
+        elif token[0] == "\n":
+            paragraph_end(at)
+    paragraph_end(len(text))
+    if work <= BRACKET_WORK:
+        return None
+    if unclosed >= unended and unclosed:
+        what = f"{unclosed:,} '[' that nothing closes"
+    elif unended:
+        what = f"{unended:,} '](' that nothing closes"
+    else:
+        what = f"'[' nested {deepest:,} deep"
+    return (f"{what} would make Markdown search the rest of the paragraph for the end of a link at each of them, "
+            "which can take minutes: close each bracket you open, or write \\[ where a bracket is not part of a link")
+
+
 def link_problems(text: str, *, quick: bool = True) -> list[str]:
     """What a Markdown text's links and images would lose on the page, in words (empty: nothing): an
     unsafe target (``javascript:``, ``data:``, ``//host``), an image, a ``mailto:`` that is not one

@@ -130,8 +130,11 @@ class Text(Type):
             line = next(ln.strip() for ln in text.splitlines() if PLACEHOLDER in ln)
             raise Invalid(f"replace the placeholder '{line}' with your own text")
         if self.markdown:
-            from .render import link_problems  # local import: rendering is needed only for text with links
+            from .render import bracket_problem, link_problems  # local: rendering is needed only for text with links
 
+            slow = bracket_problem(text)  # before anything renders it
+            if slow:
+                raise Invalid(slow)
             problems = link_problems(text)
             if problems:
                 more = f" (and {len(problems) - 1} more in this text)" if len(problems) > 1 else ""
