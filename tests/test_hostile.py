@@ -261,6 +261,27 @@ def test_a_folder_named_like_a_record_is_reported(tmp_path):
     assert problems(root) == ["projects/x.yml: error: is a folder, not a record file; rename the folder or move it away"]
 
 
+def test_a_document_too_big_to_publish_is_refused_before_it_is_read(tmp_path):
+    """A sparse file of 2 GB costs nothing to make; reading it to hash it takes seconds (100 GB, minutes) and
+    copying it into the site fills the disk. Its size is known before a byte is read."""
+    root = write_archive(tmp_path, {**resource("pack/huge.pdf")})
+    with open(root / "resources/pack/huge.pdf", "wb") as f:
+        f.write(b"%PDF-1.4\n")
+        f.truncate(2 * 10**9)
+    with open(root / "resources/pack/big.zip", "wb") as f:
+        f.truncate(100_000_001)
+    (root / "resources/z.yml").write_text("title: Z\nkind: toolkit\nfiles:\n  - file: pack/big.zip\n    title: Z\n",
+                                          encoding="utf-8")
+    assert problems(root) == [
+        "resources/r.yml:4:11: error: files[0].file: resources/pack/huge.pdf is 2,000,000,000 bytes (2.0 GB); a document "
+        "may be at most 100,000,000 bytes (100 MB) (GitHub, where the site is published from, refuses bigger files): make it smaller (save a PDF "
+        "for the web, or split it), or link to where it is published with the resource's url",
+        "resources/z.yml:4:11: error: files[0].file: resources/pack/big.zip is 100,000,001 bytes (100 MB); a document "
+        "may be at most 100,000,000 bytes (100 MB) (GitHub, where the site is published from, refuses bigger files): make it smaller (save a PDF "
+        "for the web, or split it), or link to where it is published with the resource's url",
+    ]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file, whatever its permissions")
 def test_an_unreadable_document_is_reported(tmp_path):
     root = write_archive(tmp_path, {})

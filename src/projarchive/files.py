@@ -77,6 +77,9 @@ ACTIVE_EXTENSIONS = {
     ".xsl": "a style sheet program", ".xslt": "a style sheet program", ".js": "a script", ".mjs": "a script",
     ".svgz": "a compressed SVG image", ".swf": "a Flash program",
 }
+# GitHub refuses a file over 100 MB in a repository, so the site could not be published with one; a
+# document is checked against this before it is read (a sparse file of any size costs nothing to make)
+MAX_DOCUMENT_BYTES = 100_000_000
 CACHE_FILE = ".cache/projarchive/file-facts.json"  # under the repository root; git-ignored (.cache/)
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"}
 
@@ -259,6 +262,12 @@ def measure(full_path: str, rel: str, cache: FactsCache | None = None,
             mode = os.fstat(fd).st_mode
             if not stat.S_ISREG(mode):
                 return None, f"resources/{rel} is {kind_of_file(mode)}, not an ordinary file; put the document itself there"
+            size_on_disk = os.fstat(fd).st_size
+            if size_on_disk > MAX_DOCUMENT_BYTES:
+                return None, (f"resources/{rel} is {size_on_disk:,} bytes ({human_size(size_on_disk)}); a document may "
+                              f"be at most {MAX_DOCUMENT_BYTES:,} bytes ({human_size(MAX_DOCUMENT_BYTES)}) (GitHub, where the site is published from, refuses "
+                              "bigger files): make it smaller (save a PDF for the web, or split it), or link to where "
+                              "it is published with the resource's url")
             while chunk := f.read(1 << 20):
                 if not head:
                     head = chunk[:16]
