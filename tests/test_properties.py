@@ -478,15 +478,17 @@ def test_nasty_values_survive_a_real_build(tmp_path):
 
 # --------------------------------------------------------------------------- the loader alone
 
+# any key but '<<', YAML's merge key, which the loader refuses by design (test_strictyaml has the case)
+_KEYS = st.text(_PRINTABLE, max_size=15).filter(lambda key: key != "<<")
 _VALUES = st.recursive(
     st.none() | st.text(_PRINTABLE | st.just("\n"), max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(_PRINTABLE, max_size=15), inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
     max_leaves=25,
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.dictionaries(st.text(_PRINTABLE, max_size=15), _VALUES, max_size=6),
+@given(data=st.dictionaries(_KEYS, _VALUES, max_size=6),
        allow_unicode=st.booleans(), style=st.sampled_from([None, '"', "'"]), flow=st.sampled_from([None, True, False]))
 def test_the_loader_reads_back_exactly_what_a_yaml_emitter_wrote(data, allow_unicode, style, flow):
     """Any nesting of text, lists and mappings, however the emitter quotes, folds or nests it,
