@@ -128,6 +128,10 @@ class BuildSession:
                                        "rename or remove it" for src in clashes))
         return list(self.pages.values()), documents, data
 
+    def generates(self, src: str) -> bool:
+        """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
+        return src in self.pages
+
     def edit_path(self, spec: PageSpec) -> str | None:
         """Where "edit this page" leads for a generated page: its YAML record, relative to docs/."""
         return f"../{spec.record}" if spec.record else None
