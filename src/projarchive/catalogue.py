@@ -35,7 +35,7 @@ from . import files as filefacts
 from . import schema, strictyaml
 from .model import RECORD_FOLDERS, Contact, NewsPost, Project, Resource
 from .news import load_posts
-from .problems import ArchiveError, Problems
+from .problems import ArchiveError, Problem, Problems
 
 RESERVED_IDS = frozenset({"index"})  # projects/index.md etc. are the listing pages
 
@@ -141,14 +141,20 @@ def load_catalogue(
     news_dir: str = "news/posts",
     facts_cache: filefacts.FactsCache | None = None,
     read_pages: filefacts.PageReader | None = None,
+    memo: LoadMemo | None = None,
 ) -> Catalogue:
-    """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
+    """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems.
+
+    With a ``memo`` kept from the last load (``mkdocs serve`` keeps one), only the record files and
+    documents that changed since are read, converted and measured again; see :class:`LoadMemo`."""
     with _gc_paused():
         problems = Problems()
-        sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)
-        records = convert_records(sources, problems)
+        sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir, memo=memo)
+        records = convert_records(sources, problems, memo)
         check_references(records, sources, problems)
-        facts = measure_files(root, records, problems, facts_cache, read_pages)
+        facts = measure_files(root, records, problems, facts_cache, read_pages, memo)
+        if memo is not None:
+            memo.forget_unseen()
         if problems:
             raise ArchiveError(problems)
         return index(root, build_date, records, sources.posts, facts)
@@ -169,6 +175,55 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+Signature = tuple[int, int, int, int]  # a file's size, inode, modification and change times (ns)
+
+
+def signature(path: str) -> Signature | None:
+    """What says a file may have changed, without reading it; None if it cannot be seen."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
+
+
+class LoadMemo:
+    """What one load read, converted and measured, for the next load of the same archive.
+
+    ``mkdocs serve`` loads the archive again after every save. A record file or document whose
+    size, inode and times are unchanged is not read again: its parsed source, its converted record
+    and its facts are taken from here, with the problems they had (each problem belongs to one
+    file, so they are kept per file and reported again). A record that did not change is
+    therefore the very same object in the new catalogue: page models that show only unchanged
+    records compare equal at once (projarchive.preview). The cross-record phases (references, the
+    index) always run over every record."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, tuple[Signature, Source | None, tuple[Problem, ...]]] = {}
+        self.converted: dict[str, tuple[Source, Loaded, tuple[Problem, ...]]] = {}
+        self.facts: dict[str, tuple[Signature, filefacts.FileFacts | None, str | None]] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def seen(self, table: str, key: str) -> None:
+        self._seen.add((table, key))
+
+    def forget_unseen(self) -> None:
+        """Drop what the last load did not ask for (deleted files, documents no longer named)."""
+        for table in ("sources", "converted", "facts"):
+            entries = getattr(self, table)
+            for key in [k for k in entries if (table, k) not in self._seen]:
+                del entries[key]
+        self._seen.clear()
+
+
+@contextlib.contextmanager
+def _problems_of_one_file(problems: Problems) -> Iterator[Problems]:
+    """A Problems for one file's checks, added to ``problems`` when done (and kept by a LoadMemo)."""
+    own = Problems()
+    yield own
+    problems.items.extend(own.items)
 
 
 # --------------------------------------------------------------------------- 1. read
@@ -192,8 +247,9 @@ class Sources:
 
 
 def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
-                 news_dir: str = "news/posts") -> Sources:
-    """Every record file under ``root`` parsed with positions, and the news posts under ``docs_dir``."""
+                 news_dir: str = "news/posts", memo: LoadMemo | None = None) -> Sources:
+    """Every record file under ``root`` parsed with positions, and the news posts under ``docs_dir``.
+    With a ``memo``, a file unchanged since the last load is not read again."""
     for link in find_symlinks(root):
         problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
     records = []
@@ -202,11 +258,30 @@ def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
         found = _record_files(root, folder, problems)
         present[kind] = frozenset(record_id for record_id, _, _ in found)
         for record_id, full, shown in found:
-            doc = strictyaml.load_file(full, shown, problems)
-            if doc is not None:
-                records.append(Source(kind, record_id, shown, doc))
+            source = _read_source(kind, record_id, full, shown, problems, memo)
+            if source is not None:
+                records.append(source)
     posts = tuple(load_posts(docs_dir, news_dir, problems)) if docs_dir else ()
     return Sources(tuple(records), present, posts)
+
+
+def _read_source(kind: str, record_id: str, full: str, shown: str, problems: Problems,
+                 memo: LoadMemo | None) -> Source | None:
+    if memo is None:
+        doc = strictyaml.load_file(full, shown, problems)
+        return Source(kind, record_id, shown, doc) if doc is not None else None
+    memo.seen("sources", shown)
+    sig = signature(full)
+    known = memo.sources.get(shown)
+    if known is not None and known[0] == sig:
+        problems.items.extend(known[2])
+        return known[1]
+    with _problems_of_one_file(problems) as own:
+        doc = strictyaml.load_file(full, shown, own)
+    source = Source(kind, record_id, shown, doc) if doc is not None else None
+    if sig is not None:
+        memo.sources[shown] = (sig, source, tuple(own.items))
+    return source
 
 
 def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str, str, str]]:
@@ -281,11 +356,24 @@ class Loaded:
 Records = dict[str, dict[str, Loaded]]  # kind -> id -> loaded record
 
 
-def convert_records(sources: Sources, problems: Problems) -> Records:
-    """Each parsed source against its kind's declaration (:func:`projarchive.schema.convert`)."""
+def convert_records(sources: Sources, problems: Problems, memo: LoadMemo | None = None) -> Records:
+    """Each parsed source against its kind's declaration (:func:`projarchive.schema.convert`).
+    With a ``memo``, a source read from the memo keeps the record it was converted to."""
     records: Records = {kind: {} for kind in RECORD_FOLDERS}
     for s in sources.records:
-        records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+        if memo is None:
+            records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+            continue
+        memo.seen("converted", s.path)
+        known = memo.converted.get(s.path)
+        if known is not None and known[0] is s:
+            problems.items.extend(known[2])
+            records[s.kind][s.id] = known[1]
+            continue
+        with _problems_of_one_file(problems) as own:
+            loaded = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, own))
+        memo.converted[s.path] = (s, loaded, tuple(own.items))
+        records[s.kind][s.id] = loaded
     return records
 
 
@@ -379,9 +467,11 @@ def _tags(projects: Iterable[tuple[Any, strictyaml.Document | None]], key: str
 
 def measure_files(root: str, records: Records, problems: Problems,
                   cache: filefacts.FactsCache | None = None,
-                  read_pages: filefacts.PageReader | None = None) -> dict[str, filefacts.FileFacts]:
+                  read_pages: filefacts.PageReader | None = None,
+                  memo: LoadMemo | None = None) -> dict[str, filefacts.FileFacts]:
     """Every :class:`~projarchive.schema.FilePath` declared in the schema: a safe path to a real file
-    of a type we describe (an image where the schema says so); its facts, by path under resources/."""
+    of a type we describe (an image where the schema says so); its facts, by path under resources/.
+    With a ``memo``, a file unchanged since the last load is not read again."""
     resources_dir = os.path.join(root, RECORD_FOLDERS["resource"])
     facts: dict[str, filefacts.FileFacts] = {}
     for kind, table in records.items():
@@ -391,7 +481,7 @@ def measure_files(root: str, records: Records, problems: Problems,
                     continue
                 full, err = filefacts.resolve(resources_dir, rel)
                 if err is None:
-                    got, err = filefacts.measure(full, rel, cache, read_pages)
+                    got, err = _measure(full, rel, cache, read_pages, memo)
                     if got is not None and declared.image and got.extension not in filefacts.IMAGE_EXTENSIONS:
                         err = f"'{rel}' is a {got.format}, not an image"
                     elif got is not None:
@@ -400,6 +490,21 @@ def measure_files(root: str, records: Records, problems: Problems,
                     mark = loaded.source.doc.mark(at)
                     problems.add(loaded.source.path, mark.line, mark.column, strictyaml.dotted(at), err)
     return dict(sorted(facts.items()))
+
+
+def _measure(full: str, rel: str, cache: filefacts.FactsCache | None, read_pages: filefacts.PageReader | None,
+             memo: LoadMemo | None) -> tuple[filefacts.FileFacts | None, str | None]:
+    if memo is None:
+        return filefacts.measure(full, rel, cache, read_pages)
+    memo.seen("facts", rel)
+    sig = signature(full)
+    known = memo.facts.get(rel)
+    if known is not None and known[0] == sig:
+        return known[1], known[2]
+    got, err = filefacts.measure(full, rel, cache, read_pages)
+    if sig is not None:
+        memo.facts[rel] = (sig, got, err)
+    return got, err
 
 
 # --------------------------------------------------------------------------- 5. index
