@@ -491,7 +491,7 @@ def test_exports_and_feed_made_row_by_row_equal_those_made_whole(tmp_path):
     keep them between saves); the result is what json, csv and ElementTree make of the whole."""
     from projarchive.catalogue import load_catalogue
     from projarchive.exports import ExportCache, _public, export_files, records, to_csv, to_json
-    from projarchive.feed import atom_feed, atom_feed_tree
+    from projarchive.feed import FeedCache, atom_feed, atom_feed_tree
 
     for rel, body in {
         "projects/a.yml": 'title: "A & <b> \\"quoted\\"\\ttab"\nstart: 2019\nsummary: "Line one\\nline two, =SUM(1)"\n'
@@ -505,13 +505,14 @@ def test_exports_and_feed_made_row_by_row_equal_those_made_whole(tmp_path):
     cat = load_catalogue(str(tmp_path), build_date=dt.date(2026, 1, 1))
     router = Router("https://example.org/archive/")
     cache = ExportCache()
-    for made in (export_files(cat, router), export_files(cat, router, cache), export_files(cat, router, cache)):
+    for made in (export_files(cat, router), export_files(cat, router, cache),
+                 export_files(cat, router, cache, changed={("project", "a"), ("contact", "o")})):
         for kind, folder in (("project", "projects"), ("contact", "contacts"), ("resource", "resources")):
             rows = [_public(row) for row in records(kind, cat, router)]
             assert made[f"api/{folder}.json"] == to_json(rows)
             assert made[f"api/{folder}.csv"] == to_csv(rows)
-    entries: dict[tuple, str] = {}
+    feed = FeedCache()
     assert atom_feed(cat, router, "A & B") == atom_feed_tree(cat, router, "A & B")
-    assert atom_feed(cat, router, "A & B", entries) == atom_feed(cat, router, "A & B", entries) == \
-        atom_feed_tree(cat, router, "A & B")
-    assert len(entries) == 3
+    assert atom_feed(cat, router, "A & B", feed) == atom_feed_tree(cat, router, "A & B")
+    assert atom_feed(cat, router, "A & B", feed, changed={("project", "b")}) == atom_feed_tree(cat, router, "A & B")
+    assert len(feed.entries) == 3

@@ -152,51 +152,44 @@ def _csv_line(cells: list[Any]) -> str:
     return buffer.getvalue()
 
 
-def _row_inputs(kind: str, cat: Catalogue, record: Any) -> tuple[Any, ...]:
-    """What a record's row shows besides the record itself: the derived facts."""
-    if kind == "project":
-        return cat.is_programme(record), cat.is_finished(record)
-    if kind == "contact":
-        return tuple(a.project.id for a in cat.appearances(record.id))
-    return tuple(cat.resource_files(record)), tuple(p.id for p in cat.used_by(record.id))
-
-
 class ExportCache:
-    """Each record's JSON line and CSV line, kept between the builds of one ``mkdocs serve``: a row
-    is made again only when its record (the very object: the loader keeps an unchanged one, see
-    catalogue.LoadMemo) or the derived facts it shows changed. 10,000 projects' rows take seconds
-    to make; a save changes a few."""
+    """Each record's JSON line and CSV line, and each export's text, kept between the builds of one
+    ``mkdocs serve``: a save makes again only the rows of the records it may have changed (the
+    build session says which: projarchive.preview.candidates), and joins the lines of a kind again
+    only if one of its rows changed. 10,000 projects' rows take seconds; a save changes a few."""
 
     def __init__(self) -> None:
-        self.rows: dict[tuple[str, str], tuple[Any, tuple[Any, ...], str, str]] = {}
+        self.rows: dict[tuple[str, str], tuple[str, str]] = {}
         self.headers: dict[str, str] = {}
-
-    def lines(self, kind: str, cat: Catalogue, router: Router, record: Any) -> tuple[str, str]:
-        inputs = _row_inputs(kind, cat, record)
-        known = self.rows.get((kind, record.id))
-        if known is not None and known[0] is record and known[1] == inputs:
-            return known[2], known[3]
-        row = _public(_ROW[kind](cat, router, record))
-        self.headers[kind] = _csv_line(list(row))
-        lines = json.dumps(row, ensure_ascii=False), _csv_line([safe_cell(v) for v in row.values()])
-        self.rows[(kind, record.id)] = (record, inputs, *lines)
-        return lines
-
-    def keep_only(self, cat: Catalogue) -> None:
-        """Forget the rows of records that are gone."""
-        for kind, rid in [k for k in self.rows if k[1] not in getattr(cat, RECORD_FOLDERS[k[0]])]:
-            del self.rows[(kind, rid)]
+        self.texts: dict[str, tuple[str, str]] = {}  # kind -> (JSON text, CSV text)
 
 
-def export_files(cat: Catalogue, router: Router, cache: ExportCache | None = None) -> dict[str, str]:
+def export_files(cat: Catalogue, router: Router, cache: ExportCache | None = None,
+                 changed: set[tuple[str, str]] | None = None) -> dict[str, str]:
     """Path under the site → text, for every export (``api/projects.json`` … named by record folder).
-    With a ``cache`` kept from the last build, only the rows of changed records are made."""
+    With a ``cache`` filled by an earlier build, ``changed`` names the only records (kind, id) whose
+    rows may differ from it (None: any)."""
     cache = cache if cache is not None else ExportCache()
+    if changed is None:
+        cache.rows.clear()
+        cache.texts.clear()
     out = {}
     for kind, folder in RECORD_FOLDERS.items():
-        table = getattr(cat, folder)
-        lines = [cache.lines(kind, cat, router, table[i]) for i in sorted(table)]
-        out[f"api/{folder}.json"] = _json_array([j for j, _ in lines])
-        out[f"api/{folder}.csv"] = cache.headers[kind] + "".join(c for _, c in lines) if lines else ""
-    cache.keep_only(cat)
+        if kind not in cache.texts or changed is None or any(k == kind for k, _ in changed):
+            table = getattr(cat, folder)
+            for ref in changed or ():
+                if ref[0] == kind:
+                    cache.rows.pop(ref, None)
+            lines = []
+            for record_id in sorted(table):
+                line = cache.rows.get((kind, record_id))
+                if line is None:
+                    row = _public(_ROW[kind](cat, router, table[record_id]))
+                    cache.headers[kind] = _csv_line(list(row))
+                    line = cache.rows[(kind, record_id)] = (json.dumps(row, ensure_ascii=False),
+                                                            _csv_line([safe_cell(v) for v in row.values()]))
+                lines.append(line)
+            cache.texts[kind] = (_json_array([j for j, _ in lines]),
+                                 cache.headers[kind] + "".join(c for _, c in lines) if lines else "")
+        out[f"api/{folder}.json"], out[f"api/{folder}.csv"] = cache.texts[kind]
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 
 from .catalogue import Catalogue
 from .router import Router
@@ -21,19 +22,39 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def feed_entries(cat: Catalogue, router: Router) -> list[dict[str, object]]:
-    """The entries, newest first (then by title): one per project and per resource."""
+def feed_entries(cat: Catalogue, router: Router, refs: Iterable[tuple[str, str]] | None = None
+                 ) -> list[dict[str, object]]:
+    """The entries, newest first (then by title): one per project and per resource (of ``refs`` only,
+    if given: (kind, id) of the records wanted)."""
+    if refs is None:
+        refs = [*(("project", i) for i in cat.projects), *(("resource", i) for i in cat.resources)]
     entries = []
-    for p in cat.projects.values():
-        entries.append({"title": p.title, "url": router.record("project", p.id, absolute=True), "summary": p.summary,
-                        "updated": record_lastmod(cat, ("project", p.id)) or cat.build_date, "category": "project",
-                        "terms": p.themes})
-    for r in cat.resources.values():
-        entries.append({"title": r.title, "url": router.record("resource", r.id, absolute=True),
-                        "summary": r.summary or "", "updated": record_lastmod(cat, ("resource", r.id)) or cat.build_date,
-                        "category": "resource", "terms": (r.kind,)})
-    entries.sort(key=lambda e: (-e["updated"].toordinal(), str(e["title"]).casefold(), e["url"]))
+    for kind, record_id in refs:
+        if kind == "project" and record_id in cat.projects:
+            p = cat.projects[record_id]
+            entries.append({"id": p.id, "title": p.title, "url": router.record("project", p.id, absolute=True),
+                            "summary": p.summary, "updated": record_lastmod(cat, ("project", p.id)) or cat.build_date,
+                            "category": "project", "terms": p.themes})
+        elif kind == "resource" and record_id in cat.resources:
+            r = cat.resources[record_id]
+            entries.append({"id": r.id, "title": r.title, "url": router.record("resource", r.id, absolute=True),
+                            "summary": r.summary or "",
+                            "updated": record_lastmod(cat, ("resource", r.id)) or cat.build_date,
+                            "category": "resource", "terms": (r.kind,)})
+    entries.sort(key=_order)
     return entries
+
+
+def _order(e: dict[str, object]) -> tuple[int, str, str]:
+    return -e["updated"].toordinal(), str(e["title"]).casefold(), str(e["url"])  # type: ignore[attr-defined]
+
+
+class FeedCache:
+    """Each entry's place and text, kept between the builds of one ``mkdocs serve`` (see
+    exports.ExportCache): a save makes again only the entries of the records it may have changed."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], tuple[tuple[int, str, str], object, str]] = {}
 
 
 def _text(value: str) -> str:
@@ -62,13 +83,24 @@ def _entry_xml(e: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def atom_feed(cat: Catalogue, router: Router, site_name: str, cache: dict[tuple, str] | None = None) -> str:
+def atom_feed(cat: Catalogue, router: Router, site_name: str, cache: FeedCache | None = None,
+              changed: set[tuple[str, str]] | None = None) -> str:
     """The feed document as text (UTF-8 XML), written as ElementTree with ``indent`` would write it
-    (tested against it) but entry by entry: a ``cache`` kept between builds of one ``mkdocs serve``
-    holds each entry's text, so a save makes only the entries that changed."""
-    entries = feed_entries(cat, router)
+    (tested against it) but entry by entry. With a ``cache`` filled by an earlier build, ``changed``
+    names the only records (kind, id) whose entries may differ from it (None: any)."""
+    cache = cache if cache is not None else FeedCache()
+    if changed is None or not cache.entries:
+        cache.entries.clear()
+        todo: Iterable[tuple[str, str]] | None = None
+    else:
+        for ref in changed:
+            cache.entries.pop(ref, None)
+        todo = [ref for ref in changed if ref[0] in ("project", "resource")]
+    for e in feed_entries(cat, router, todo):
+        cache.entries[(str(e["category"]), str(e["id"]))] = (_order(e), e["updated"], _entry_xml(e))
+    placed = sorted(cache.entries.values(), key=lambda entry: entry[0])
+    newest = max((updated for _, updated, _ in placed), default=cat.build_date)
     feed_url = _attr(router.absolute(router.url(FEED_PATH)))
-    newest = max((e["updated"] for e in entries), default=cat.build_date)
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="{ATOM}">',
@@ -81,14 +113,7 @@ def atom_feed(cat: Catalogue, router: Router, site_name: str, cache: dict[tuple,
         f"    <name>{_text(site_name)}</name>",
         "  </author>\n",
     ]
-    fresh: dict[tuple, str] = {}
-    for e in entries:
-        key = tuple((k, tuple(v) if isinstance(v, tuple | list) else v) for k, v in e.items())
-        fresh[key] = (cache or {}).get(key) or _entry_xml(e)
-    if cache is not None:
-        cache.clear()
-        cache.update(fresh)
-    return "\n".join(head) + "".join(fresh.values()) + "</feed>\n"
+    return "\n".join(head) + "".join(text for _, _, text in placed) + "</feed>\n"
 
 
 def atom_feed_tree(cat: Catalogue, router: Router, site_name: str) -> str:

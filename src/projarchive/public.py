@@ -18,7 +18,7 @@ from pathlib import Path
 from . import csp
 from .catalogue import Catalogue
 from .exports import ExportCache, export_files
-from .feed import FEED_PATH, atom_feed
+from .feed import FEED_PATH, FeedCache, atom_feed
 from .router import Router
 from .search import html_files
 
@@ -58,12 +58,14 @@ class PublicCache:
 
     def __init__(self) -> None:
         self.exports = ExportCache()
-        self.feed: dict[tuple, str] = {}
+        self.feed = FeedCache()
 
 
-def public_files(catalogue: Catalogue, router: Router, site_name: str,
-                 cache: PublicCache | None = None) -> dict[str, str]:
+def public_files(catalogue: Catalogue, router: Router, site_name: str, cache: PublicCache | None = None,
+                 changed: set[tuple[str, str]] | None = None) -> dict[str, str]:
     """The data files the site publishes besides its pages (path → text): exports and the feed.
-    The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
-    return {**export_files(catalogue, router, cache.exports if cache else None),
-            FEED_PATH: atom_feed(catalogue, router, site_name, cache.feed if cache else None)}
+    The hook adds them to MkDocs' files, so pages can link to them and links are checked.
+    With a ``cache`` filled by an earlier build, ``changed`` names the only records (kind, id) whose
+    rows and entries may differ (None: any)."""
+    return {**export_files(catalogue, router, cache.exports if cache else None, changed),
+            FEED_PATH: atom_feed(catalogue, router, site_name, cache.feed if cache else None, changed)}
