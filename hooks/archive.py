@@ -110,8 +110,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(f)
     for dest, path in documents:
         files.append(File.generated(config, dest, abs_src_path=path))
-    for dest, text in data.items():
-        files.append(File.generated(config, dest, content=text))
+    for dest, path in data:  # written into the site folder already: MkDocs leaves a file copied onto itself
+        files.append(File.generated(config, dest, abs_src_path=path))
     return files
 
 
@@ -207,7 +207,7 @@ on_post_build = CombinedEvent(_on_post_build_search, _on_post_build_done)
 
 def on_serve(server, config: MkDocsConfig, builder):
     """From now on the preview builds after a save: an update when only records changed (hooks/archive_serve.py)."""
-    return _command.preview.attach(server, builder) if _command.preview is not None else server
+    return _command.preview.attach(server, config, builder) if _command.preview is not None else server
 
 
 def on_build_error(error: Exception) -> None:

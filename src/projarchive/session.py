@@ -139,7 +139,8 @@ class BuildSession:
         self._indexed: dict[str, IndexedPart] = {}  # page (destination) -> what Pagefind was given
         self._policies: PolicyWriter | None = None
         self._ok = False
-        self._data: dict[str, str] = {}  # the data files as last generated (path -> text)
+        self._data: dict[str, str] = {}  # under `serve`, the data files as last generated (path -> text)
+        self._data_paths: list[str] = []  # the data files' destinations
         self._homepage: str | None = None  # the source of the home page, once seen
         # what Pagefind was given for each page (destination -> document), kept under `serve` to index again
         self._search: dict[str, str] | None = {} if self.serving else None
@@ -164,23 +165,41 @@ class BuildSession:
         return [path for folder in RECORD_FOLDERS.values()
                 if os.path.isdir(path := os.path.join(self.config.root, folder))]
 
-    def generated_files(self, existing: Iterable[str]) -> tuple[list[PageSpec], list[tuple[str, str]], dict[str, str]]:
-        """What the archive adds to the site: its pages, the documents (destination, file to copy) and
-        the data files (destination, text). ``existing`` are the sources the site already has; a
-        hand-written file where the archive generates one is an error, never silently replaced."""
+    def generated_files(self, existing: Iterable[str]) -> tuple[list[PageSpec], list[tuple[str, str]],
+                                                              list[tuple[str, str]]]:
+        """What the archive adds to the site: its pages, the documents and the data files (exports,
+        feed), each as (destination, file to copy). ``existing`` are the sources the site already has; a
+        hand-written file where the archive generates one is an error, never silently replaced.
+
+        The data files are written into the site folder at once, where they are published (a site
+        generator copying a file onto itself leaves it be): 100 MB of text at 10,000 projects need not
+        stay in memory while the pages are built."""
         documents = [(file_dest(rel), os.path.join(self.config.root, RECORD_FOLDERS["resource"], *rel.split("/")))
                      for rel in self.catalogue.facts]
-        data = self._data = public_files(self.catalogue, self.router, self.config.site_name, self._public)
+        data = public_files(self.catalogue, self.router, self.config.site_name, self._public)
         clashes = sorted(set(existing) & ({*self.pages, *(d for d, _ in documents), *data}))
         if clashes:
             docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
             raise BuildError("\n".join(f"{docs}/{src} clashes with a page or file the archive generates; "
                                        "rename or remove it" for src in clashes))
-        return list(self.pages.values()), documents, data
+        self._data_paths = list(data)
+        self._data = data if self.serving else {}  # under `serve`, to tell which changed after a save
+        written = []
+        for dest, text in data.items():
+            path = os.path.join(self.site_dir, *dest.split("/"))
+            self.write_data(path, text)
+            written.append((dest, path))
+        return list(self.pages.values()), documents, written
+
+    @staticmethod
+    def write_data(path: str, text: str) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
 
     def generated_sources(self) -> list[str]:
         """Every source the archive adds to the site, in the order :meth:`generated_files` gives them."""
-        return [*self.pages, *(file_dest(rel) for rel in self.catalogue.facts), *self._data]
+        return [*self.pages, *(file_dest(rel) for rel in self.catalogue.facts), *self._data_paths]
 
     def generates(self, src: str) -> bool:
         """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
@@ -388,6 +407,11 @@ class BuildSession:
         if self._background is None:
             self._background = BackgroundIndex(self.site_dir, self.router, language="en", done=done)
         self._background.start(pages)
+
+    def search_pause(self) -> None:
+        """A save is being built: stop making the search index again (it would be out of date)."""
+        if self._background is not None:
+            self._background.cancel(wait=False)
 
     def preview_failed(self) -> None:
         """The update could not be rendered: back to the last good state (the site was not touched)."""
