@@ -397,21 +397,24 @@ class BackgroundIndex:
         self.generation = 0  # runs started; tests wait for the last one
         self.finished = 0  # runs that swapped their index in
 
-    def start(self, pages: list[tuple[str, str]]) -> None:
-        """Index ``pages`` (destination, document), in this order, replacing any run still going."""
+    def start(self, pages: list[tuple[str, str]], delay: float = 1.0) -> None:
+        """Index ``pages`` (destination, document), in this order, replacing any run still going. The
+        run waits ``delay`` seconds first: a maintainer saving again soon needs the machine more."""
         with self._lock:
             if self._run is not None:
                 self._run.cancel()
             self.generation += 1
-            self._run = _IndexRun(self, pages, self.generation)
+            self._run = _IndexRun(self, pages, self.generation, delay)
             self._run.thread.start()
 
-    def cancel(self) -> None:
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the run going, if any (``wait``: until its thread has ended and cleaned up)."""
         with self._lock:
             run, self._run = self._run, None
         if run is not None:
             run.cancel()
-            run.thread.join(timeout=10)
+            if wait:
+                run.thread.join(timeout=10)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the current run (tests and the benchmark); True if none is running."""
@@ -438,21 +441,26 @@ class BackgroundIndex:
 
 
 class _IndexRun:
-    def __init__(self, owner: BackgroundIndex, pages: list[tuple[str, str]], generation: int) -> None:
+    def __init__(self, owner: BackgroundIndex, pages: list[tuple[str, str]], generation: int, delay: float) -> None:
         self.owner = owner
         self.pages = pages
         self.generation = generation
+        self.delay = delay
         self.cancelled = False
+        self._stop = threading.Event()
         self.indexer: SiteIndexer | None = None
         self.thread = threading.Thread(target=self._index, name=f"pagefind-{generation}", daemon=True)
 
     def cancel(self) -> None:
         self.cancelled = True
+        self._stop.set()
         indexer = self.indexer
         if indexer is not None:
             indexer.close()
 
     def _index(self) -> None:
+        if self._stop.wait(self.delay):
+            return
         owner = self.owner
         parent = os.path.dirname(owner.site_dir)
         work = tempfile.mkdtemp(prefix=f".{os.path.basename(owner.site_dir)}-index-", dir=parent)
