@@ -235,3 +235,41 @@ def test_a_broken_record_shows_its_errors_on_every_page_until_a_good_save(served
     said = served.save(lambda: write(project, good))
     assert "Built the whole site" in said  # docs/about.md is still to be built
     assert "A new line." in served.get("about/")[1] and "archive-serve-errors" not in served.get("about/")[1]
+
+
+@pytest.mark.browser
+def test_the_open_page_reloads_by_itself_with_a_change_with_errors_and_after_the_fix(served, browser):
+    """What the maintainer sees: the page in the browser reloads after each save (MkDocs' live reload,
+    whose waits no longer hang), showing the change, then the error list, then the fixed page."""
+    project = served.root / "projects/embedding-learning-in-everyday-activity.yml"
+    good = project.read_text(encoding="utf-8")
+    page = browser.new_page()
+    page.goto(served.base + "projects/embedding-learning-in-everyday-activity/", wait_until="load")
+    heading = page.locator("article h1").first
+    errors = page.get_by_role("alert").filter(has_text="Your last save did not build")
+
+    edit(project, "title: Embedding learning", "title: Reloaded, embedding learning")
+    expect_text(heading, "Reloaded, embedding learning")
+    edit(project, "start: 2010", "start: the winter of 2010")
+    errors.wait_for(timeout=60_000)
+    assert "embedding-learning-in-everyday-activity.yml:" in errors.inner_text()
+    assert heading.inner_text().startswith("Reloaded,")  # the last good page, below the list
+    write(project, good)
+    errors.wait_for(state="detached", timeout=60_000)
+    expect_text(heading, "Embedding learning in everyday activity")
+    page.close()
+
+
+def expect_text(locator, wanted: str, timeout: float = 60) -> None:
+    """Wait until the element's text starts with ``wanted`` (the page may reload meanwhile)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if (locator.text_content(timeout=1000) or "").strip().startswith(wanted):
+                return
+        except PlaywrightError:
+            pass  # reloading
+        assert time.monotonic() < deadline, f"{wanted!r} never shown"
+        time.sleep(0.05)

@@ -200,9 +200,15 @@ def changed_documents(before: Mapping[str, Any], after: Mapping[str, Any]) -> tu
 ERRORS_TEMPLATE = "archive/serve-errors.html"
 
 
-def errors_html(env: Environment, errors: list[str]) -> str:
-    """The box at the top of every page while a save does not build (autoescaped: errors quote records)."""
-    return render(env, ERRORS_TEMPLATE, {"errors": errors})
+def errors_html(env: Environment, lines: list[str]) -> str:
+    """The box at the top of every page while a save does not build (autoescaped: errors quote records).
+    ``lines`` are the failure as the terminal shows it: the ``file:line:col: error: …`` lines are listed,
+    the sentences around them (what they are, how many) are text."""
+    marked = [i for i, line in enumerate(lines) if ": error: " in line]
+    if not marked:
+        return render(env, ERRORS_TEMPLATE, {"before": [], "errors": lines, "after": []})
+    first, last = marked[0], marked[-1] + 1
+    return render(env, ERRORS_TEMPLATE, {"before": lines[:first], "errors": lines[first:last], "after": lines[last:]})
 
 
 def with_errors(page: bytes, box: str) -> bytes:
