@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache, total_ordering
+from functools import cached_property, lru_cache, total_ordering
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -43,11 +43,11 @@ class PartialDate:
             return NotImplemented
         return self._key() < other._key()
 
-    @property
+    @cached_property  # listings sort thousands of projects by it, again after every save under `serve`
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
