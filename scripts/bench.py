@@ -263,6 +263,7 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     """Run a build; wall time, CPU time (its own and its children's: Pagefind) and the peak summed
     RSS of its process tree (sampled every 50 ms)."""
     cpu = cpu_of_children()
+    load = os.getloadavg()[0]  # the machine is shared: how busy it was is part of the figure
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -281,7 +282,7 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     done.set()
     sampler.join()
     return {"seconds": seconds, "cpu": cpu_of_children() - cpu, "peak_rss": peak, "returncode": proc.returncode,
-            "output": output}
+            "load": [load, os.getloadavg()[0]], "output": output}
 
 
 def children_maxrss() -> int:
@@ -505,12 +506,14 @@ def main() -> int:
                 return 1
             r.pop("output")
             runs[name].append(r)
-            print(f"{name}: {r['seconds']:.2f} s, CPU {r['cpu']:.2f} s, peak {r['peak_rss'] / 1e6:.0f} MB", flush=True)
+            print(f"{name}: {r['seconds']:.2f} s, CPU {r['cpu']:.2f} s, peak {r['peak_rss'] / 1e6:.0f} MB, "
+                  f"load {r['load'][0]:.1f}→{r['load'][1]:.1f}", flush=True)
     for name, (build, root) in builders.items():
         times = sorted(r["seconds"] for r in runs[name])
         cpus = sorted(r["cpu"] for r in runs[name])
         r = {"seconds": statistics.median(times), "runs": times, "cpu": statistics.median(cpus), "cpu_runs": cpus,
-             "peak_rss": max(r["peak_rss"] for r in runs[name])}
+             "peak_rss": max(r["peak_rss"] for r in runs[name]),
+             "load": sorted(x for r in runs[name] for x in r["load"])}
         site = root / "site"
         r.update(site_bytes=folder_size(site), pages=sum(1 for _ in site.rglob("*.html")))
         if name == "ours":
@@ -536,6 +539,7 @@ def main() -> int:
         ("  runs, fastest–slowest", spread(p["runs"]), spread(o["runs"]), None),
         (f"build CPU (s, median of {args.repeat})", f"{p['cpu']:.1f}", f"{o['cpu']:.1f}", o["cpu"] / p["cpu"]),
         ("  runs, fastest–slowest", spread(p["cpu_runs"]), spread(o["cpu_runs"]), None),
+        ("  machine load (1-min average)", spread(p["load"]), spread(o["load"]), None),
         ("time per record (ms)", f"{1000 * p['seconds'] / n:.1f}", f"{1000 * o['seconds'] / n:.1f}", None),
         ("rebuild, cache warm (s)", "", f"{o['rebuild_seconds']:.1f}", None),
         ("peak memory (MB)", f"{p['peak_rss'] / 1e6:.0f}", f"{o['peak_rss'] / 1e6:.0f}", o["peak_rss"] / p["peak_rss"]),
