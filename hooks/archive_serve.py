@@ -24,7 +24,6 @@ import gc
 import logging
 import os
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
@@ -37,7 +36,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from projarchive.preview import changed_paths, error_app, errors_html, needs_full_build, take_snapshot
+from projarchive.preview import (
+    changed_paths,
+    error_app,
+    errors_html,
+    failure_lines,
+    needs_full_build,
+    remove_from_site,
+    take_snapshot,
+)
 from projarchive.problems import BuildError
 from projarchive.render import make_environment
 from projarchive.session import BuildSession, PreviewUpdate
@@ -177,7 +184,7 @@ class Preview:
             except BaseException as e:  # MkDocs ends a failed build with SystemExit (Abort)
                 if isinstance(e, KeyboardInterrupt):
                     raise
-                raise _Failed(_reasons(e, warnings.messages)) from None
+                raise _Failed(failure_lines(e, warnings.messages)) from None
 
     def _update(self, session: BuildSession, now: dict[str, tuple[int, int, int]]) -> str:
         site = self.site
@@ -204,7 +211,7 @@ class Preview:
             raise
         except (BuildError, TemplateError, OSError) as e:
             session.preview_failed()
-            raise _Failed(_reasons(e, [])) from None
+            raise _Failed(failure_lines(e, [])) from None
         self._write(site, files, update, outputs)
         steps("written")
         site.files, site.ours = files, ours
@@ -257,7 +264,7 @@ class Preview:
             try:
                 _populate_page(page, config, files)
             except Exception as e:  # noqa: BLE001 - whatever a page's plugins raise is shown, not thrown
-                raise _Failed(_reasons(e, [])) from None
+                raise _Failed(failure_lines(e, [])) from None
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         outputs: dict[str, str] = {}
         for page in pages:  # mkdocs.commands.build._build_page, without its write
@@ -270,7 +277,7 @@ class Preview:
                 output = template.render(context)
                 outputs[page.file.abs_dest_path] = config.plugins.on_post_page(output, page=page, config=config)
             except Exception as e:  # noqa: BLE001 - as above
-                raise _Failed(_reasons(e, [])) from None
+                raise _Failed(failure_lines(e, [])) from None
             finally:
                 page.active = False
                 config._current_page = None
@@ -284,7 +291,7 @@ class Preview:
         gone = {f.src_uri: f for f in site.ours}
         for src in (*update.removed, *update.removed_documents):
             if src in gone:
-                _remove(gone[src].abs_dest_path, config.site_dir)
+                remove_from_site(gone[src].abs_dest_path, config.site_dir)
         copy = {dest for dest, _ in update.documents}
         for f in files:
             if f.src_uri in update.data:
@@ -380,45 +387,6 @@ class _Steps:
         return "; ".join(self.steps)
 
 
-def _remove(path: str, site_dir: str) -> None:
-    """Remove a file the site no longer has, and the folders it leaves empty."""
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        return
-    folder = os.path.dirname(path)
-    site_dir = os.path.abspath(site_dir)
-    while os.path.abspath(folder).startswith(site_dir + os.sep):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            break
-        folder = os.path.dirname(folder)
-
-
 def _shown(paths: list[str]) -> str:
     names = [os.path.relpath(p) if not os.path.relpath(p).startswith("..") else p for p in paths[:3]]
     return ", ".join(names) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-
-
-def _reasons(error: BaseException, warnings: list[str]) -> list[str]:
-    """What a maintainer needs to read of a failure: the archive's own message, MkDocs' errors and
-    warnings, or the one line of an unexpected exception (its traceback only with `mkdocs serve -v`)."""
-    log.debug("".join(traceback.format_exception(error)))
-    cause = error
-    while cause is not None and not isinstance(cause, BuildError) and cause.__context__ is not None:
-        if "BuildError" in type(cause).__name__ or "PluginError" in type(cause).__name__:
-            break
-        cause = cause.__context__
-    lines = [line for line in warnings if line.strip()]
-    if isinstance(cause, BuildError) or type(cause).__name__ in ("PluginError", "BuildError"):
-        text = [line for line in str(cause).splitlines() if line.strip()]
-        lines = [*lines, *(line for line in text if line not in lines)]
-    elif isinstance(error, SystemExit) and lines:
-        pass  # MkDocs' "Aborted with N warnings in strict mode!": the warnings say it
-    else:
-        where = ""
-        if isinstance(error, TemplateError) and getattr(error, "filename", None):
-            where = f"{error.filename}:{getattr(error, 'lineno', '?')}: "
-        lines.append(f"{where}{type(error).__name__}: {error}")
-    return lines or [str(error) or type(error).__name__]

@@ -19,7 +19,9 @@ from projarchive.preview import (
     ReferenceGraph,
     changed_paths,
     error_app,
+    failure_lines,
     needs_full_build,
+    remove_from_site,
     take_snapshot,
     with_errors,
 )
@@ -226,3 +228,56 @@ def test_the_error_box_goes_first_in_every_html_page_and_nowhere_else():
     assert got["headers"]["Content-Length"] == str(len(page))
     assert b"errors" not in b"".join(served({"PATH_INFO": "/api/x.json"}, start))
     assert with_errors(b"no body", "<b>") == b"<b>no body"
+
+
+class PluginError(Exception):
+    """Named as MkDocs' own: the hook turns a BuildError into one (hooks/archive.py _reported)."""
+
+
+def _raised(make):
+    try:
+        make()
+    except BaseException as e:  # noqa: BLE001 - the test inspects whatever was raised
+        return e
+    raise AssertionError("nothing was raised")
+
+
+def test_a_failure_reads_as_the_archive_s_own_lines_without_a_traceback():
+    problem = "projects/a.yml:4:8: error: start: '01/04/2009' is not a date"
+
+    def archive_error():
+        try:
+            raise BuildError(f"the archive's records have problems:\n{problem}\n1 error in 1 file")
+        except BuildError as e:
+            try:
+                raise PluginError(str(e)) from None
+            except PluginError:
+                raise SystemExit(1)  # MkDocs' Abort, raised while handling the plugin's error
+
+    lines = failure_lines(_raised(archive_error), ["WARNING about a link"])
+    assert lines == ["WARNING about a link", "the archive's records have problems:", problem, "1 error in 1 file"]
+    assert not any("Traceback" in line or "File \"" in line for line in lines)
+
+
+def test_a_template_mistake_names_the_template_and_line_and_anything_else_is_one_line():
+    from jinja2 import Environment, TemplateSyntaxError
+
+    error = _raised(lambda: Environment().from_string("{% if %}", ))
+    assert isinstance(error, TemplateSyntaxError)
+    error.filename = "overrides/main.html"
+    assert failure_lines(error, []) == [f"overrides/main.html:1: TemplateSyntaxError: {error.message}"]
+    assert failure_lines(_raised(lambda: int("x")), []) == ["ValueError: invalid literal for int() with base 10: 'x'"]
+    # MkDocs' "Aborted with N warnings in strict mode!": the warnings are the reason
+    assert failure_lines(SystemExit(1), ["a warning"]) == ["a warning"]
+
+
+def test_a_page_that_went_is_removed_with_the_folders_it_leaves_empty(tmp_path):
+    site = tmp_path / "site"
+    write(site, "projects/old/index.html", "old")
+    write(site, "projects/kept/index.html", "kept")
+    remove_from_site(str(site / "projects/old/index.html"), str(site))
+    assert not (site / "projects/old").exists()
+    assert (site / "projects/kept/index.html").read_text() == "kept"
+    remove_from_site(str(site / "projects/kept/index.html"), str(site))
+    assert not (site / "projects").exists() and site.is_dir()  # the site folder itself stays
+    remove_from_site(str(site / "projects/never/index.html"), str(site))  # already gone: nothing to do

@@ -25,17 +25,22 @@ with the pages whose models really changed, and the served site with a clean bui
 
 from __future__ import annotations
 
+import logging
 import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 
 from . import schema
 from .catalogue import Catalogue
 from .model import RECORD_FOLDERS
+from .problems import BuildError
 from .render import render
+
+log = logging.getLogger("mkdocs.hooks.archive")  # `mkdocs serve -v` shows a failure's traceback
 
 Ref = tuple[str, str]  # (kind, id) of a record
 Snapshot = dict[str, tuple[int, int, int]]  # path -> (size, inode, modification time in ns)
@@ -188,6 +193,22 @@ def candidates(graph: ReferenceGraph, changed: set[Ref], after: Catalogue) -> tu
     return reach | graph.within(changed, STEPS), undo
 
 
+def remove_from_site(path: str, site_dir: str) -> None:
+    """Remove a file the site no longer has, and the folders it leaves empty."""
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        return
+    folder = os.path.dirname(path)
+    site_dir = os.path.abspath(site_dir)
+    while os.path.abspath(folder).startswith(site_dir + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            break
+        folder = os.path.dirname(folder)
+
+
 def changed_documents(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """Documents (paths under resources/) to copy again (new or changed) and to remove, by their facts."""
     copy = sorted(rel for rel, facts in after.items() if before.get(rel) != facts)
@@ -196,6 +217,29 @@ def changed_documents(before: Mapping[str, Any], after: Mapping[str, Any]) -> tu
 
 
 # --------------------------------------------------------------------------- errors in the browser
+
+def failure_lines(error: BaseException, warnings: list[str]) -> list[str]:
+    """What a maintainer needs to read of a failure: the archive's own message, MkDocs' errors and
+    warnings, or the one line of an unexpected exception (its traceback only with `mkdocs serve -v`)."""
+    log.debug("".join(traceback.format_exception(error)))
+    cause = error
+    while cause is not None and not isinstance(cause, BuildError) and cause.__context__ is not None:
+        if "BuildError" in type(cause).__name__ or "PluginError" in type(cause).__name__:
+            break
+        cause = cause.__context__
+    lines = [line for line in warnings if line.strip()]
+    if isinstance(cause, BuildError) or type(cause).__name__ in ("PluginError", "BuildError"):
+        text = [line for line in str(cause).splitlines() if line.strip()]
+        lines = [*lines, *(line for line in text if line not in lines)]
+    elif isinstance(error, SystemExit) and lines:
+        pass  # MkDocs' "Aborted with N warnings in strict mode!": the warnings say it
+    else:
+        where = ""
+        if isinstance(error, TemplateError) and getattr(error, "filename", None):
+            where = f"{error.filename}:{getattr(error, 'lineno', '?')}: "
+        lines.append(f"{where}{type(error).__name__}: {error}")
+    return lines or [str(error) or type(error).__name__]
+
 
 ERRORS_TEMPLATE = "archive/serve-errors.html"
 
