@@ -425,14 +425,16 @@ def serve_edits(root: Path, edits: int, pause: float) -> dict:
                 record.write_text(body, encoding="utf-8")
                 return time.perf_counter()
 
-            seconds = []
+            seconds: list[float] = []
+            loads: list[float] = []  # the machine's 1-minute load average at each
             for i in range(edits):
                 marker = f"Edited {i} at {time.time():.0f}"
                 start = saved(original.replace('title: "', f'title: "{marker} ', 1))
                 _wait_for(lambda marker=marker: marker in (heading.text_content(timeout=1000) or ""), 120,
                           "the new title")
                 seconds.append(time.perf_counter() - start)
-                print(f"serve: edit {i + 1} shown after {seconds[-1]:.2f} s", flush=True)
+                loads.append(os.getloadavg()[0])
+                print(f"serve: edit {i + 1} shown after {seconds[-1]:.2f} s (load {loads[-1]:.1f})", flush=True)
             errors = page.locator("section.archive-serve-errors")
             start = saved(re.sub(r"^start: (\d{4})-(\d{2})-(\d{2})$", r"start: \3/\2/\1", original, flags=re.MULTILINE))
             _wait_for(lambda: errors.count() > 0, 120, "the error list")
@@ -450,7 +452,8 @@ def serve_edits(root: Path, edits: int, pause: float) -> dict:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return {"startup_seconds": startup, "edit_seconds": seconds, "error_seconds": broken, "recover_seconds": fixed}
+    return {"startup_seconds": startup, "edit_seconds": seconds, "error_seconds": broken, "recover_seconds": fixed,
+            "load": loads}
 
 
 def build_ours(root: Path) -> dict:
@@ -475,6 +478,8 @@ def main() -> int:
     ap.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurements")
     ap.add_argument("--edits", type=int, default=5, help="saves of a record under mkdocs serve (default 5)")
     ap.add_argument("--pause", type=float, default=3.0, help="seconds between those saves (default 3)")
+    ap.add_argument("--serve-only", action="store_true",
+                    help="only the mkdocs serve measurements (no build comparison, no search)")
     args = ap.parse_args()
 
     work = Path(args.workdir or f"/tmp/projarchive-bench-{args.n}")
@@ -492,6 +497,15 @@ def main() -> int:
           f"{len(data['resources'])} resources (with PDFs) in {time.perf_counter() - t:.1f} s", flush=True)
 
     results: dict = {"n": args.n, "repeat": args.repeat}
+    if args.serve_only:
+        sv = results["serve"] = serve_edits(ours_root, args.edits, args.pause)
+        print(f"\nN = {args.n}: first build and start {sv['startup_seconds']:.1f} s; save to page "
+              f"{statistics.median(sv['edit_seconds']):.2f} s (median of {len(sv['edit_seconds'])}, "
+              f"{min(sv['edit_seconds']):.2f}–{max(sv['edit_seconds']):.2f}); broken record to errors "
+              f"{sv['error_seconds']:.2f} s; fix to clean page {sv['recover_seconds']:.2f} s")
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     builders = {"plain": (build_plain, plain_root), "ours": (build_ours, ours_root)}
     runs: dict[str, list[dict]] = {"plain": [], "ours": []}
     # the two builds take turns, `repeat` times each, every one from nothing (no site folder, and for
