@@ -273,3 +273,34 @@ def expect_text(locator, wanted: str, timeout: float = 60) -> None:
             pass  # reloading
         assert time.monotonic() < deadline, f"{wanted!r} never shown"
         time.sleep(0.05)
+
+
+def _server_watching(folder: Path):
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(folder))
+    server.watch(str(folder))
+    return server
+
+
+@pytest.mark.parametrize("setting", ["", "poll"])
+def test_saves_are_learnt_of_from_the_system_unless_polling_is_asked_for(tmp_path, monkeypatch, setting):
+    sys.path.insert(0, str(REPO / "hooks"))
+    try:
+        from archive_serve import _native_watching
+    finally:
+        sys.path.remove(str(REPO / "hooks"))
+    from watchdog.observers.polling import PollingObserver
+
+    monkeypatch.setenv("PROJARCHIVE_WATCH", setting)
+    server = _server_watching(tmp_path)
+    try:
+        _native_watching(server, [str(tmp_path)])
+        assert server._watched_paths == {str(tmp_path): 1}  # the same paths, watched once each
+        if setting == "poll":
+            assert isinstance(server.observer, PollingObserver)  # MkDocs' own, as it was
+        else:
+            assert not isinstance(server.observer, PollingObserver)
+            assert len(server.observer.emitters) == 1
+    finally:
+        server.server_close()
