@@ -189,6 +189,7 @@ def serve_errors_root(sample, tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_serve_error_list_has_no_axe_violations_and_fits_the_screen(serve_errors_root, browser, serve, width,
