@@ -218,6 +218,6 @@ def test_the_serve_error_list_has_no_axe_violations_and_fits_the_screen(serve_er
     viewport = WIDTHS[width][0]
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport  # long lines wrap
     page.screenshot(path=str(tmp_path / f"serve-errors-{width}-{scheme}.png"))
-    found = axe_violations(page)
+    found = axe_violations(page, scheme)
     context.close()
     assert not found, "axe violations with the serve error list:\n" + "\n".join(found)
