@@ -49,7 +49,7 @@ def test_page_content_and_toc_come_from_the_archive_with_links_checked(tmp_path)
     session = session_for(tmp_path)
     pages, documents, data = session.generated_files(["index.md", "about.md"])
     session.site_files({**{spec.src: (session.router.dest(spec.src), session.router.url(spec.src)) for spec in pages},
-                        **{dest: (dest, dest) for dest in [*data, *(d for d, _ in documents)]},
+                        **{dest: (dest, dest) for dest in [*(d for d, _ in data), *(d for d, _ in documents)]},
                         "index.md": ("index.html", "./"), "about.md": ("about/index.html", "about/")})
     content = session.page_content("projects/one.md", "", "projects/one/", False)
     assert ("aims-means", "Aims &amp; means") in content.toc

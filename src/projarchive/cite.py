@@ -108,13 +108,15 @@ def resource_citation(cat: Catalogue, resource_id: str, router: Router, publishe
                     router.record("resource", r.id, absolute=True), csl, ris, medium)
 
 
-def citation_files(cat: Catalogue, router: Router, publisher: str) -> dict[str, str]:
-    """Path under the site -> text of every citation file (three per project and per resource)."""
+def citation_files(cat: Catalogue, router: Router, publisher: str,
+                   only: tuple[str, str] | None = None) -> dict[str, str]:
+    """Path under the site -> text of every citation file (three per project and per resource), or
+    with ``only`` (kind, id) those of one record."""
     from .router import citation_dest
 
     out: dict[str, str] = {}
     for kind, ids, make in (("project", cat.projects, project_citation), ("resource", cat.resources, resource_citation)):
-        for record_id in ids:
+        for record_id in ids if only is None else ([only[1]] if only[0] == kind else []):
             c = make(cat, record_id, router, publisher)
             out[citation_dest(kind, record_id, "json")] = c.csl_json()
             out[citation_dest(kind, record_id, "bib")] = c.bibtex()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,15 +258,44 @@ def _trail(*steps: tuple[str, str]) -> list[dict[str, str]]:
     return [{"title": "Home", "src": "index.md"}, *({"title": t, "src": src} for t, src in steps)]
 
 
-def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
-    return {
-        "project": p,
-        "finished": cat.is_finished(p),
-        "is_programme": cat.is_programme(p),
-    }
+class ProjectFacts:
+    """Each project's card (what a listing shows of it) and browse facets, made once and shared by
+    every page that shows them: a project is on the all-projects listing, its themes', its region's,
+    its contacts' and its resources' pages. ``mkdocs serve`` keeps one between preview updates (the
+    build session): a card is made again when its project (the very object: see catalogue.LoadMemo)
+    or its state changed; facets also show the names of the project's organisations and the kinds of
+    its resources, so the session forgets those of every project a save may reach (:meth:`forget`)."""
+
+    def __init__(self) -> None:
+        self._cards: dict[str, tuple[Project, bool, bool, dict[str, Any]]] = {}
+        self._facets: dict[str, tuple[Project, bool, bool, tuple[Any, ...]]] = {}
+
+    def card(self, cat: Catalogue, p: Project) -> dict[str, Any]:
+        finished, programme = cat.is_finished(p), cat.is_programme(p)
+        known = self._cards.get(p.id)
+        if known is not None and known[0] is p and known[1] == finished and known[2] == programme:
+            return known[3]
+        card = {"project": p, "finished": finished, "is_programme": programme}  # dates: in the site's language
+        self._cards[p.id] = (p, finished, programme, card)
+        return card
+
+    def facets(self, cat: Catalogue, p: Project) -> tuple[Any, ...]:
+        finished, programme = cat.is_finished(p), cat.is_programme(p)
+        known = self._facets.get(p.id)
+        if known is not None and known[0] is p and known[1] == finished and known[2] == programme:
+            return known[3]
+        facets = project_facets(cat, p)
+        self._facets[p.id] = (p, finished, programme, facets)
+        return facets
+
+    def forget(self, project_ids: Iterable[str]) -> None:
+        for project_id in project_ids:
+            self._cards.pop(project_id, None)
+            self._facets.pop(project_id, None)
 
 
-def _project_page(cat: Catalogue, p: Project, settings: Settings, build: Build = Build()) -> PageSpec:
+def _project_page(cat: Catalogue, p: Project, settings: Settings, facts: ProjectFacts,
+                  build: Build = Build()) -> PageSpec:
     finished = cat.is_finished(p)
     contacts = [_contact_entry(cat, a, settings) for a in cat.project_contacts(p.id)]
     resources = [_resource_model(cat, cat.resources[r], build.products) for r in p.resources]
@@ -321,7 +350,7 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings, build: Build =
         "banner": settings.banner,
         "programme": programme,
         "leads": cat.leads(p),
-        "children": [_project_card(cat, c) for c in cat.children(p.id)],
+        "children": [facts.card(cat, c) for c in cat.children(p.id)],
         "sections": sections,
         "anchors": anchors,
         "organisations": [{"contact": cat.contacts[o.id], "role": o.role} for o in p.organisations],
@@ -332,7 +361,7 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings, build: Build =
         "map": maps.draw([pl for pl, _ in places]) if places else None,
         "news": cat.news_about("project", p.id),
         "cite": _cite(project_citation(cat, p.id, build.router, build.site_name), "project", p.id),
-        "facets": project_facets(cat, p),
+        "facets": facts.facets(cat, p),
         "sort_start": facet_sort_key(p),
     }
     return PageSpec(record_src("project", p.id), p.title, "archive/project.html", context, p.path, tuple(toc),
@@ -427,12 +456,12 @@ def _resource_model(cat: Catalogue, r: Resource, products: Products = NO_PRODUCT
             "licence": lookup(r.licence) if r.licence else None}
 
 
-def _resource_page(cat: Catalogue, r: Resource, build: Build = Build()) -> PageSpec:
+def _resource_page(cat: Catalogue, r: Resource, facts: ProjectFacts, build: Build = Build()) -> PageSpec:
     context = {
         **_resource_model(cat, r, build.products),
         "trail": _trail(("Resources", listing_src("resource"))),
         "kind_label": RESOURCE_KINDS[r.kind],
-        "used_by": [_project_card(cat, p) for p in cat.used_by(r.id)],
+        "used_by": [facts.card(cat, p) for p in cat.used_by(r.id)],
         "news": cat.news_about("resource", r.id),
         "cite": _cite(resource_citation(cat, r.id, build.router, build.site_name), "resource", r.id),
     }
@@ -445,7 +474,7 @@ def _resource_page(cat: Catalogue, r: Resource, build: Build = Build()) -> PageS
                     ("resource", r.id))
 
 
-def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
+def _contact_page(cat: Catalogue, c: Contact, settings: Settings, facts: ProjectFacts) -> PageSpec:
     appearances = cat.appearances(c.id)
     hidden = [_withheld(cat, a.project, c, settings) for a in appearances]
     context = {
@@ -454,7 +483,7 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
         "members": cat.members(c.id),
         # a person's own (latest) details are withheld when every project they are on is past the policy
         "withheld": bool(appearances) and all(hidden) and bool(c.email or c.phone),
-        "appearances": _merged_appearances(cat, appearances, hidden),
+        "appearances": _merged_appearances(cat, appearances, hidden, facts),
         "news": cat.news_about("contact", c.id),
         "trail": _trail(("Contacts", listing_src("contact"))),
     }
@@ -464,14 +493,15 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
                     ("contact", c.id))
 
 
-def _merged_appearances(cat: Catalogue, appearances: tuple[Any, ...], hidden: list[bool]) -> list[dict[str, Any]]:
+def _merged_appearances(cat: Catalogue, appearances: tuple[Any, ...], hidden: list[bool],
+                        facts: ProjectFacts) -> list[dict[str, Any]]:
     """One row per project a contact is named on, with every role they had there: an organisation
     that is both a project's contact and its "Lead organisation" is listed once, with both."""
     rows: dict[str, dict[str, Any]] = {}
     for a, h in zip(appearances, hidden, strict=True):
         row = rows.get(a.project.id)
         if row is None:
-            row = rows[a.project.id] = {"card": _project_card(cat, a.project), "roles": [], "email": None,
+            row = rows[a.project.id] = {"card": facts.card(cat, a.project), "roles": [], "email": None,
                                         "phone": None, "withheld": False, "organisation": None,
                                         "as_organisation": a.as_organisation}
         if a.role and a.role not in row["roles"]:
@@ -484,19 +514,34 @@ def _merged_appearances(cat: Catalogue, appearances: tuple[Any, ...], hidden: li
     return list(rows.values())
 
 
+@dataclass(frozen=True)
+class TagLink:
+    """A theme or region as listings show it: its name, page and number of projects (not the projects,
+    so a page model says only what the page shows; see projarchive.preview)."""
+
+    name: str
+    slug: str
+    count: int
+
+
+def tag_links(tags: tuple[Tag, ...]) -> tuple[TagLink, ...]:
+    return tuple(TagLink(t.name, t.slug, len(t.projects)) for t in tags)
+
+
 def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str,
-               per_page: int) -> list[PageSpec]:
+               per_page: int, facts: ProjectFacts) -> list[PageSpec]:
     pages = [PageSpec(
         f"{folder}/index.md", plural, "archive/tags.html",
-        {"tags": tags, "folder": folder, "noun": noun, "plural": plural},
+        {"tags": tag_links(tags), "folder": folder, "noun": noun, "plural": plural},
         description=f"Projects in the archive by {noun}.",
     )]
     for tag in tags:
         pages += _paged(
             f"{folder}/{tag.slug}.md", f"{noun.capitalize()}: {tag.name}", "archive/tag.html",
             list(tag.projects), per_page,
-            lambda chunk, tag=tag: {"tag": tag, "noun": noun, "folder": folder,
-                                    "cards": [_project_card(cat, p) for p in chunk],
+            lambda chunk, tag=tag: {"tag": TagLink(tag.name, tag.slug, len(tag.projects)), "noun": noun,
+                                    "folder": folder,
+                                    "cards": [facts.card(cat, p) for p in chunk],
                                     "trail": _trail(("Projects", listing_src("project")),
                                                     (plural, f"{folder}/index.md"))},
             f"Projects with the {noun} {tag.name}.",
@@ -574,32 +619,58 @@ def _paged(first_src: str, title: str, template: str, items: list[Any], per_page
     return specs
 
 
-def site_pages(cat: Catalogue, settings: Settings, build: Build = Build()) -> list[PageSpec]:
-    """Every generated page of the archive, in a stable order. Page models are many small acyclic
-    objects that stay alive, like the records: the cyclic collector is paused while they are made
-    (at 2,000 projects it took 60% of the time, walking the growing heap again and again)."""
+def site_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None,
+               build: Build = Build()) -> list[PageSpec]:
+    """Every generated page of the archive, in a stable order: the listings, then the record pages.
+    Page models are many small acyclic objects that stay alive, like the records: the cyclic
+    collector is paused while they are made (at 2,000 projects it took 60% of the time, walking the
+    growing heap again and again)."""
+    facts = facts if facts is not None else ProjectFacts()
     with gc_paused():
-        return _site_pages(cat, settings, build)
+        return [*listing_pages(cat, settings, facts, build),
+                *(record_page(cat, ref, settings, facts, build) for ref in record_refs(cat))]
 
 
-def _site_pages(cat: Catalogue, settings: Settings, build: Build) -> list[PageSpec]:
+def record_refs(cat: Catalogue) -> list[tuple[str, str]]:
+    """(kind, id) of every record that has a page, in the order of the site's pages."""
+    return [*(("project", i) for i in cat.projects), *(("resource", i) for i in cat.resources),
+            *(("contact", i) for i in cat.contacts)]
+
+
+def record_page(cat: Catalogue, ref: tuple[str, str], settings: Settings, facts: ProjectFacts | None = None,
+                build: Build = Build()) -> PageSpec:
+    """The page of one record: ``("project", "take-ten-people")``."""
+    kind, record_id = ref
+    facts = facts if facts is not None else ProjectFacts()
+    if kind == "project":
+        return _project_page(cat, cat.projects[record_id], settings, facts, build)
+    if kind == "resource":
+        return _resource_page(cat, cat.resources[record_id], facts, build)
+    return _contact_page(cat, cat.contacts[record_id], settings, facts)
+
+
+def listing_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None,
+                  build: Build = Build()) -> list[PageSpec]:
+    """Every generated page that lists records (all projects, programmes, themes, regions, resources,
+    contacts, browse), in a stable order. Each depends on many records; see projarchive.preview."""
+    facts = facts if facts is not None else ProjectFacts()
     pages: list[PageSpec] = []
     per_page = settings.per_page
     pages += _paged(
         listing_src("project"), "All projects", "archive/projects.html", list(cat.projects.values()), per_page,
-        lambda chunk: {"cards": [_project_card(cat, p) for p in chunk]},
+        lambda chunk: {"cards": [facts.card(cat, p) for p in chunk]},
         "Every project in the archive, newest first.",
     )
     pages.append(PageSpec(
         "programmes/index.md", "Programmes", "archive/programmes.html",
         {"programmes": [
-            {"card": _project_card(cat, p), "children": [_project_card(cat, c) for c in cat.children(p.id)]}
+            {"card": facts.card(cat, p), "children": [facts.card(cat, c) for c in cat.children(p.id)]}
             for p in cat.programmes
         ]},
         description="Programmes and the projects in them.",
     ))
-    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page)
-    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page)
+    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page, facts)
+    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page, facts)
 
     kinds = list(RESOURCE_KINDS)
     by_kind = sorted(cat.resources.values(), key=lambda r: kinds.index(r.kind))  # stable: by title within a kind
@@ -626,26 +697,23 @@ def _site_pages(cat: Catalogue, settings: Settings, build: Build) -> list[PageSp
     pages += _paged(
         listing_src("contact"), "Contacts", "archive/contacts.html", people + orgs, per_page,
         lambda chunk: {"people": [c for c in chunk if c.kind == "person"],
-                       "organisations": [c for c in chunk if c.kind == "organisation"],
-                       "count": cat.appearances},
+                       "organisations": [c for c in chunk if c.kind == "organisation"]},
         "People and organisations named in the archive.",
         toc=contact_toc,
     )
-    groups, years = facet_groups(cat)
+    groups, years = facet_groups(cat, facts.facets)
     pages.append(PageSpec(
         "browse/index.md", "Browse projects", "archive/browse.html",
         {"groups": groups, "years": years, "total": len(cat.projects), "per_page": per_page,
          **overview_map(cat)},
         description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
     ))
-    pages += [_project_page(cat, p, settings, build) for p in cat.projects.values()]
-    pages += [_resource_page(cat, r, build) for r in cat.resources.values()]
-    pages += [_contact_page(cat, c, settings) for c in cat.contacts.values()]
     return pages
 
 
-def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
+def home_context(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> dict[str, Any]:
     """What the home page adds below its hand-written introduction."""
+    facts = facts if facts is not None else ProjectFacts()
     finished = sum(1 for p in cat.projects.values() if cat.is_finished(p))
     return {
         "counts": {
@@ -656,9 +724,9 @@ def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
             "files": len({f.file for r in cat.resources.values() for f in r.files}),
             "contacts": len(cat.contacts),
         },
-        "recent": [_project_card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
-        "themes": cat.themes,
-        "regions": cat.regions,
+        "recent": [facts.card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
+        "themes": tag_links(cat.themes),
+        "regions": tag_links(cat.regions),
         "news": cat.news[:3],
     }
 
@@ -697,13 +765,15 @@ def overview_map(cat: Catalogue) -> dict[str, Any]:
                          "projects": len({p.id for p in owners}), "places": len(places)}}
 
 
-def news_context(cat: Catalogue, src: str, products: Products = NO_PRODUCTS) -> dict[str, Any] | None:
+def news_context(cat: Catalogue, src: str, facts: ProjectFacts | None = None,
+                 products: Products = NO_PRODUCTS) -> dict[str, Any] | None:
     """What a news post adds below its text: the records it names, or ``None`` if not a post."""
+    facts = facts if facts is not None else ProjectFacts()
     post = next((p for p in cat.news if p.src == src), None)
     if post is None:
         return None
     return {
-        "projects": [_project_card(cat, cat.projects[i]) for i in post.projects],
+        "projects": [facts.card(cat, cat.projects[i]) for i in post.projects],
         "organisations": [cat.contacts[i] for i in post.organisations],
         "resources": [_resource_model(cat, cat.resources[i], products) for i in post.resources],
     }
@@ -713,17 +783,18 @@ GUIDE_SRC = "maintainers.md"  # the maintainer guide, which gains the table of e
 
 
 def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool,
+                          facts: ProjectFacts | None = None,
                           build: Build = Build()) -> tuple[str, dict[str, Any]] | None:
     """What the archive adds below a hand-written page (template, context), or None: a news post's
     records, the guide's key reference, the home page's counts and recent projects."""
-    news = news_context(cat, src, build.products)
+    news = news_context(cat, src, facts, build.products)
     if news is not None:
         return "archive/news-links.html", news
     if src == GUIDE_SRC:
         return "archive/keys.html", {"kinds": key_reference(), "folders": RECORD_FOLDERS,
                                      "licences": list(LICENCES.values()), "units": OUTPUT_UNITS}
     if is_homepage:
-        return "archive/home.html", home_context(cat, settings)
+        return "archive/home.html", home_context(cat, settings, facts)
     return None
 
 

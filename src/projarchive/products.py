@@ -228,10 +228,15 @@ def zip_bytes(entries: list[tuple[str, str]]) -> bytes:
     return buffer.getvalue()
 
 
-def make_bundle(resource_id: str, entries: list[tuple[str, str, str]], cache_dir: str) -> Bundle:
-    """The ZIP of one resource's files: (name in the ZIP, file, its sha256) in the record's order."""
+def make_bundle(resource_id: str, entries: list[tuple[str, str, str]], cache_dir: str,
+                previous: Bundle | None = None) -> Bundle:
+    """The ZIP of one resource's files: (name in the ZIP, file, its sha256) in the record's order.
+    ``previous``, the resource's bundle at the last build, is kept when its entries are the same."""
     key = hashlib.sha256("\n".join([f"v{BUNDLE_VERSION}", *(f"{n}\0{sha}" for n, _, sha in entries)]).encode()).hexdigest()
     cached = os.path.join(cache_dir, "downloads", f"{key}.zip")
+    if previous is not None and previous.source == cached and previous.dest == bundle_dest(resource_id) \
+            and os.path.isfile(cached):
+        return previous
     if not os.path.isfile(cached):
         _write_atomically(cached, zip_bytes([(n, p) for n, p, _ in entries]))
     with open(cached, "rb") as f:
@@ -258,12 +263,14 @@ def bundle_names(rels: list[str]) -> list[str]:
 
 
 def make_products(cat: Catalogue, resources_dir: str, cache_dir: str,
-                  render: Renderer = render_first_page, *, wait: bool = True) -> Products:
+                  render: Renderer = render_first_page, *, wait: bool = True,
+                  previous: Products | None = None) -> Products:
     """A thumbnail for every PDF a resource offers, and a ZIP for every resource of two or more files.
 
     Thumbnails not in the cache are drawn by a :class:`ThumbnailDrawer`; with ``wait=False`` it goes
     on beside the build and :meth:`Products.finish` waits for it (the build calls that before the
-    site generator copies the files)."""
+    site generator copies the files). ``previous``, the products of the last build (``mkdocs serve``),
+    lends the ZIPs whose files did not change, so they are not read again."""
     thumbnails: dict[str, Thumbnail] = {}
     bundles: dict[str, Bundle] = {}
     jobs: list[tuple[str, str, str]] = []
@@ -281,7 +288,7 @@ def make_products(cat: Catalogue, resources_dir: str, cache_dir: str,
                 resource.id,
                 [(name, os.path.join(resources_dir, *rel.split("/")), cat.facts[rel].sha256)
                  for name, rel in zip(names, rels, strict=True)],
-                cache_dir)
+                cache_dir, previous.bundles.get(resource.id) if previous is not None else None)
     jobs = list({target: (pdf, target, rel) for pdf, target, rel in jobs}.values())  # one job a content
     products = Products(thumbnails, bundles, ThumbnailDrawer(jobs, render) if jobs else None)
     if wait:

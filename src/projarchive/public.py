@@ -18,8 +18,8 @@ from pathlib import Path
 from . import csp
 from .catalogue import Catalogue
 from .cite import citation_files
-from .exports import export_files
-from .feed import FEED_PATH, atom_feed
+from .exports import ExportCache, export_files
+from .feed import FEED_PATH, FeedCache, atom_feed
 from .products import Products
 from .router import Router
 from .search import html_files
@@ -54,9 +54,43 @@ class PolicyWriter:
         (site / "_headers").write_text(csp.headers_file(self.hashes), encoding="utf-8")
 
 
-def public_files(catalogue: Catalogue, router: Router, site_name: str,
-                 products: Products | None = None) -> dict[str, str]:
+class PublicCache:
+    """What :func:`public_files` keeps between builds of one ``mkdocs serve``: each record's export
+    rows, feed entry and citation files, made again only when the record may have changed."""
+
+    def __init__(self) -> None:
+        self.exports = ExportCache()
+        self.feed = FeedCache()
+        self.citations: dict[tuple[str, str], dict[str, str]] = {}  # (kind, id) -> path -> text
+
+
+def public_files(catalogue: Catalogue, router: Router, site_name: str, cache: PublicCache | None = None,
+                 changed: set[tuple[str, str]] | None = None, products: Products | None = None) -> dict[str, str]:
     """The data files the site publishes besides its pages (path → text): exports, the feed and the
-    citation files. The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
-    return {**export_files(catalogue, router, products), FEED_PATH: atom_feed(catalogue, router, site_name),
-            **citation_files(catalogue, router, site_name)}
+    citation files. The hook adds them to MkDocs' files, so pages can link to them and links are checked.
+    With a ``cache`` filled by an earlier build, ``changed`` names the only records (kind, id) whose
+    rows, entries and citations may differ (None: any); ``products`` give the exports' ZIPs."""
+    return {**export_files(catalogue, router, cache.exports if cache else None, changed, products),
+            FEED_PATH: atom_feed(catalogue, router, site_name, cache.feed if cache else None, changed),
+            **_citations(catalogue, router, site_name, cache, changed)}
+
+
+def _citations(catalogue: Catalogue, router: Router, site_name: str, cache: PublicCache | None,
+               changed: set[tuple[str, str]] | None) -> dict[str, str]:
+    """Every citation file (projarchive.cite), each record's made again only if it may have changed."""
+    if cache is None:
+        return citation_files(catalogue, router, site_name)
+    if changed is None:
+        cache.citations.clear()
+    else:
+        for ref in changed:
+            cache.citations.pop(ref, None)
+    out: dict[str, str] = {}
+    for kind, table in (("project", catalogue.projects), ("resource", catalogue.resources)):
+        for record_id in table:
+            files = cache.citations.get((kind, record_id))
+            if files is None:
+                files = cache.citations[(kind, record_id)] = citation_files(catalogue, router, site_name,
+                                                                            only=(kind, record_id))
+            out.update(files)
+    return out
