@@ -24,7 +24,32 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from tinypdf import tiny_pdf
 
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+from projarchive import platforms
+
+# The platform under test (README "Platforms"): the installed theme, and the generator named by
+# PROJARCHIVE_GENERATOR (mkdocs or properdocs; by default the platform's own: MkDocs on Material 9,
+# ProperDocs on MaterialX). Fixture archives name the installed theme in their mkdocs.yml.
+_THEMES = platforms.installed_themes()
+THEME = _THEMES[0].name if len(_THEMES) == 1 else "material"
+GENERATOR = os.environ.get("PROJARCHIVE_GENERATOR") or ("properdocs" if THEME == "materialx" else "mkdocs")
+if GENERATOR not in platforms.GENERATORS:
+    raise pytest.UsageError(f"PROJARCHIVE_GENERATOR={GENERATOR}: use one of {', '.join(platforms.GENERATORS)}")
+MKDOCS = [sys.executable, "-m", GENERATOR]
+CONFIGS = ("mkdocs.yml", "properdocs.yml")  # properdocs.yml only points ProperDocs at mkdocs.yml
+
+
+def pytest_report_header() -> str:
+    found = {name: platforms.version(name) for name in ("mkdocs", "properdocs", "mkdocs-material", "mkdocs-materialx")}
+    return (f"platform: {platforms.GENERATORS[GENERATOR].label} + {platforms.THEMES[THEME].label} ("
+            + ", ".join(f"{name} {v}" for name, v in found.items() if v) + ")")
+
+
+def copy_config(root: Path) -> None:
+    """The repository's configuration files into ``root``, naming the installed theme."""
+    for name in CONFIGS:
+        shutil.copy2(REPO / name, root / name)
+    config = root / "mkdocs.yml"
+    config.write_text(platforms.with_theme(config.read_text(encoding="utf-8"), THEME), encoding="utf-8")
 # a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
 EPOCH = "1767225600"
 
@@ -59,9 +84,9 @@ class Archive:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)  # tmp_path / "archive" does not exist yet
-        for name in ("mkdocs.yml", "hooks", "overrides"):
-            src = REPO / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+        copy_config(root)
+        for name in ("hooks", "overrides"):
+            shutil.copytree(REPO / name, root / name)
         docs = root / "docs"
         shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("posts"))
         for folder in ("projects", "contacts", "resources", "docs/news/posts"):
@@ -97,12 +122,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     (so nothing a build writes can land in the working tree)."""
     root = tmp_path_factory.mktemp("sample") / "repo"
     root.mkdir()
-    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, symlinks=True)
-        elif src.exists():
-            shutil.copy2(src, root / name)
+    copy_config(root)
+    for name in ("hooks", "overrides", "docs", *FOLDERS):
+        shutil.copytree(REPO / name, root / name, symlinks=True)
     out = root / "built-site"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(out)], cwd=root, env=env,

@@ -21,11 +21,11 @@ GUIDE = REPO / "docs" / "maintainers.md"
 SECTION = "## Every error message"
 
 # Where messages are made: (module, call name -> index of the message argument).
-MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news")
+MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news", "platforms")
 CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1}
 # files.py and the catalogue's reference check return their messages (``return None, f"..."``) instead of reporting them
 RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure"),
-             ("catalogue", "_reference_problem")}
+             ("catalogue", "_reference_problem"), ("platforms", "environment_problem")}
 
 
 def _template(node: ast.AST) -> str:

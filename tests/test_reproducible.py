@@ -8,14 +8,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import EPOCH, FOLDERS, MKDOCS, REPO, snapshot
+from conftest import EPOCH, FOLDERS, MKDOCS, REPO, copy_config, snapshot
 
 
 def build_copy(root: Path, seed: str) -> dict[str, bytes]:
     root.mkdir(parents=True)
-    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    copy_config(root)
+    for name in ("hooks", "overrides", "docs", *FOLDERS):
+        shutil.copytree(REPO / name, root / name)
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": seed}
     proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=root, env=env, capture_output=True, text=True,
                           timeout=300, check=False)

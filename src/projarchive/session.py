@@ -25,6 +25,7 @@ from .dates import build_date
 from .files import CACHE_FILE, FactsCache, file_dest
 from .model import RECORD_FOLDERS
 from .pages import PageSpec, Settings, hand_written_addition, render_page, settings_from, shared_nav_key, site_pages
+from .platforms import environment_problem
 from .problems import ArchiveError, BuildError
 from .public import PolicyWriter, public_files
 from .publish import discard, publish, staging_dir
@@ -74,6 +75,9 @@ class BuildSession:
 
     def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None) -> None:
         env = dict(os.environ if environ is None else environ)
+        problem = environment_problem()
+        if problem:
+            raise BuildError(problem)
         self.config = config
         self.serving = config.command == "serve"
         # "0": every page renders every part itself (a test compares); see render.SharedParts
