@@ -8,6 +8,7 @@ with the other generator builds the sample once more, in a subprocess.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, FOLDERS, GENERATOR, REPO, THEME, copy_config
+from conftest import EPOCH, FOLDERS, GENERATOR, REPO, THEME, Archive, copy_config
 
 import compare_sites
 from projarchive import platforms
@@ -139,6 +140,80 @@ def test_compare_sites_command_exit_status(tmp_path, capsys):
     assert compare_sites.main([str(a), str(b), "--theme-may-differ"]) == 0
     assert compare_sites.main([str(a), str(tmp_path / "nothing")]) == 2
     assert "is not a built site" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- what MaterialX's plugins need
+
+PROBE = '''
+"""Records the documentation pages as a plugin running where MaterialX's blog does (on_files, -50) sees them."""
+import json
+import os
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-50)
+def on_files(files, config):
+    pages = [{"src": f.src_uri, "abs_src_path": f.abs_src_path, "content": f.content_string}
+             for f in files.documentation_pages()]
+    with open(os.path.join(os.path.dirname(config.config_file_path), "probe.json"), "w") as out:
+        json.dump(pages, out)
+    return files
+'''
+
+RECORDS = {
+    "contacts/niace.yml": "kind: organisation\nname: NIACE\n",
+    "projects/take-ten-people.yml": """
+        title: Take Ten People
+        start: 2009-04-01
+        end: 2010-03-31
+        summary: Resources for practitioners.
+        themes: [employment]
+        organisations:
+          - {id: niace, role: Lead organisation}
+        resources: [pack]
+        """,
+    "resources/pack.yml": "title: Resource pack\nkind: toolkit\nurl: https://example.org/pack\n",
+}
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    archive = Archive(tmp_path_factory.mktemp("probe") / "archive")
+    for rel, text in RECORDS.items():
+        archive.write(rel, text)
+    archive.write("probe.py", PROBE)
+    config = archive.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "hooks:\n  - hooks/archive.py\n", "hooks:\n  - hooks/archive.py\n  - probe.py\n"), encoding="utf-8")
+    result = archive.build()
+    assert result.ok, result.output
+    pages = json.loads((archive.root / "probe.json").read_text(encoding="utf-8"))
+    return archive, result, {p["src"]: p for p in pages}
+
+
+def test_every_page_has_a_source_file_that_exists(probed):
+    """MaterialX's blog plugin stats the source of every page (mkdocs-document-dates'
+    load_dates_and_authors); a generated page without one stopped every build on MaterialX."""
+    archive, _, pages = probed
+    assert {"projects/take-ten-people.md", "projects/index.md", "themes/employment.md", "index.md"} <= pages.keys()
+    missing = sorted(src for src, p in pages.items() if not (p["abs_src_path"] and os.path.isfile(p["abs_src_path"])))
+    assert missing == []
+    root = archive.root.resolve()
+    assert Path(pages["projects/take-ten-people.md"]["abs_src_path"]).resolve() == root / "projects/take-ten-people.yml"
+    assert Path(pages["resources/pack.md"]["abs_src_path"]).resolve() == root / "resources/pack.yml"
+    assert Path(pages["contacts/niace.md"]["abs_src_path"]).resolve() == root / "contacts/niace.yml"
+    assert Path(pages["projects/index.md"]["abs_src_path"]).resolve() == root / "overrides/archive/projects.html"
+
+
+def test_a_generated_page_is_still_read_from_memory_not_from_its_source(probed):
+    """The source file is for plugins to look at: the site generator reads the page's content as given
+    (empty; the archive renders it), never the YAML record as Markdown."""
+    _, result, pages = probed
+    assert pages["projects/take-ten-people.md"]["content"] == ""
+    article = result.article("projects/take-ten-people/")
+    assert article.h1.get_text(strip=True) == "Take Ten People"
+    assert "start: 2009-04-01" not in article.get_text()
 
 
 # --------------------------------------------------------------------------- projarchive.platforms

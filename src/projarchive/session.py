@@ -132,6 +132,16 @@ class BuildSession:
                                        "rename or remove it" for src in clashes))
         return list(self.pages.values()), documents, data
 
+    def source_path(self, spec: PageSpec) -> str:
+        """The file a generated page is made from: its YAML record, or for a listing its template.
+
+        The site generator is given each page's content in memory and never reads this file, but
+        plugins may look at it: MaterialX's blog plugin asks for the creation date of every page's
+        source (README "Platforms"), and a page without one stops its build."""
+        if spec.record:
+            return os.path.join(self.config.root, *spec.record.split("/"))
+        return os.path.join(self.config.templates, *spec.template.split("/"))
+
     def edit_path(self, spec: PageSpec) -> str | None:
         """Where "edit this page" leads for a generated page: its YAML record, relative to docs/."""
         return f"../{spec.record}" if spec.record else None
