@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import EPOCH, FOLDERS, GENERATOR, REPO, THEME, Archive, copy_config
 
@@ -214,6 +215,47 @@ def test_a_generated_page_is_still_read_from_memory_not_from_its_source(probed):
     article = result.article("projects/take-ten-people/")
     assert article.h1.get_text(strip=True) == "Take Ten People"
     assert "start: 2009-04-01" not in article.get_text()
+
+
+# --------------------------------------------------------------------------- templates on both themes
+
+
+STUBS = {name: name.upper() + "\n" for name in ("tags", "actions", "source-file", "feedback", "comments")}
+
+
+def render_partial(name: str, theme: str, **config) -> str:
+    """One of our partials as the theme ``theme`` renders it, Material's own partials stubbed."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.DictLoader({f"partials/{stub}.html": text for stub, text in STUBS.items()}),
+        jinja2.FileSystemLoader(REPO / "overrides"),
+    ])
+    env = jinja2.Environment(loader=loader)
+    env.filters["url"] = lambda value: value
+    settings = {"theme": {"name": theme}, "extra": {}, "copyright": "", **config}
+    page = {"content": "<p>Body</p>", "title": "Title", "meta": {}}
+    return env.get_template(f"partials/{name}.html").render(config=settings, page=page)
+
+
+def test_content_puts_the_tags_where_each_theme_does():
+    def order(theme: str) -> list[str]:
+        return [line.strip() for line in render_partial("content", theme).splitlines()
+                if line.strip() in {"TAGS", "ACTIONS", "SOURCE-FILE", "FEEDBACK"}]
+
+    assert order("material") == ["TAGS", "ACTIONS", "SOURCE-FILE", "FEEDBACK"]  # Material 9.x's order
+    assert order("materialx") == ["ACTIONS", "SOURCE-FILE", "TAGS", "FEEDBACK"]  # MaterialX 10.x's
+
+
+def test_the_footer_names_the_theme_the_site_was_made_with():
+    from bs4 import BeautifulSoup
+
+    def made_with(theme: str, generator: bool = True) -> str:
+        html = render_partial("copyright", theme, extra={"generator": generator})
+        links = BeautifulSoup(html, "html.parser").select("a[target=_blank]")
+        return " ".join(a.get_text(strip=True) for a in links)
+
+    assert made_with("material") == "Material for MkDocs"
+    assert made_with("materialx") == "MaterialX"
+    assert made_with("materialx", generator=False) == ""
 
 
 # --------------------------------------------------------------------------- projarchive.platforms
