@@ -217,6 +217,34 @@ def test_a_generated_page_is_still_read_from_memory_not_from_its_source(probed):
     assert "start: 2009-04-01" not in article.get_text()
 
 
+UPSTREAM = {
+    "mkdocs.yml": "site_name: Reproduction\ntheme: {name: materialx}\nplugins: [blog]\nhooks: [generate.py]\n",
+    "docs/index.md": "# Home\n",
+    "generate.py": (
+        "from mkdocs.structure.files import File\n\n\n"
+        "def on_files(files, config):\n"
+        "    files.append(File.generated(config, 'generated.md', content='# A page made in memory'))\n"
+        "    return files\n"),
+}
+
+
+@pytest.mark.skipif(platforms.version("mkdocs-materialx") is None, reason="MaterialX is not installed")
+def test_upstream_materialx_still_stops_on_a_page_made_in_memory(tmp_path):
+    """The upstream bug our source_path works around, reproduced in a two-page site (no archive): a hook
+    adds a page with File.generated(content=...), which MkDocs 1.6 allows, and MaterialX's blog plugin
+    stops the build. When this no longer reproduces, upstream has fixed it (README "Platforms")."""
+    for rel, text in UPSTREAM.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if proc.returncode == 0:
+        pytest.skip(f"fixed upstream in mkdocs-materialx {platforms.version('mkdocs-materialx')} / mkdocs-document-dates "
+                    f"{platforms.version('mkdocs-document-dates')}: generated pages no longer need a source file")
+    assert "load_file_creation_date(file.abs_src_path)" in proc.stderr, proc.stderr
+    assert "TypeError: stat: path should be string, bytes, os.PathLike or integer, not NoneType" in proc.stderr
+
+
 # --------------------------------------------------------------------------- templates on both themes
 
 
