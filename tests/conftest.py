@@ -129,6 +129,10 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(out)], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
+    keep = os.environ.get("PROJARCHIVE_KEEP_SAMPLE")  # .ci/run: for the other platforms to compare with
+    if keep and proc.returncode == 0:
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(out, keep)
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
 
 
