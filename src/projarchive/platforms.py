@@ -41,8 +41,7 @@ class Theme:
 
 @dataclass(frozen=True)
 class Generator:
-    command: str  # the console command, and the Python module it runs
-    package: str
+    package: str  # the distribution that provides the command (GENERATORS' key: the command and its module)
     label: str
 
 
@@ -51,29 +50,9 @@ THEMES = {
     "materialx": Theme("materialx", "mkdocs-materialx", "MaterialX"),
 }
 GENERATORS = {
-    "mkdocs": Generator("mkdocs", "mkdocs", "MkDocs"),
-    "properdocs": Generator("properdocs", "properdocs", "ProperDocs"),  # reads properdocs.yml, which inherits mkdocs.yml
+    "mkdocs": Generator("mkdocs", "MkDocs"),
+    "properdocs": Generator("properdocs", "ProperDocs"),  # reads properdocs.yml, which inherits mkdocs.yml
 }
-
-
-@dataclass(frozen=True)
-class Platform:
-    """One tested combination (README "Platforms")."""
-
-    key: str
-    generator: str
-    theme: str
-
-    @property
-    def label(self) -> str:
-        return f"({self.key}) {GENERATORS[self.generator].label} + {THEMES[self.theme].label}"
-
-
-PLATFORMS = (
-    Platform("a", "mkdocs", "material"),
-    Platform("b", "properdocs", "material"),
-    Platform("c", "properdocs", "materialx"),
-)
 
 
 def version(package: str) -> str | None:
