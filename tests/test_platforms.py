@@ -290,7 +290,8 @@ def test_the_footer_names_the_theme_the_site_was_made_with():
 # --------------------------------------------------------------------------- projarchive.platforms
 
 
-CONFIG = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+# the repository's configuration as it is on Material (a checkout switched to MaterialX names materialx)
+CONFIG = platforms.with_theme((REPO / "mkdocs.yml").read_text(encoding="utf-8"), "material")
 
 
 def test_with_theme_changes_the_themes_name_and_nothing_else():
