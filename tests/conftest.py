@@ -310,6 +310,62 @@ def _compile_options(env, name: str) -> tuple:
 _TEMPLATE_CODE = _TemplateCodeCache()
 
 
+class _InstalledFilesCache:
+    """What each build finds again in the installed theme, found once for the test session.
+
+    Every build lists Material's ~14,000 theme files (``Files.add_files_from_theme``: a walk of its
+    folders, then a dozen ``fnmatch`` patterns per file), a fifth of a small build's CPU time. The
+    installed packages do not change during a session, so the walk of a folder under site-packages is
+    kept, and so is each (name, pattern) answer of ``fnmatch``; folders of the archive itself (its
+    overrides/) are walked every time. What a build finds is the same."""
+
+    def __init__(self) -> None:
+        import sysconfig
+
+        self.installed = os.path.realpath(sysconfig.get_paths()["purelib"])
+        self.walks: dict[str, list[str]] = {}
+        self.matches: dict[tuple[str, str], bool] = {}
+
+    @contextlib.contextmanager
+    def installed_files(self) -> Iterator[None]:
+        import fnmatch
+
+        import jinja2
+
+        original_list, original_fnmatch = jinja2.FileSystemLoader.list_templates, fnmatch.fnmatch
+        cache = self
+
+        def list_templates(loader):
+            found: set[str] = set()
+            for searchpath in loader.searchpath:
+                if not os.path.realpath(searchpath).startswith(cache.installed + os.sep):
+                    found.update(original_list(jinja2.FileSystemLoader([searchpath], followlinks=loader.followlinks)))
+                    continue
+                if searchpath not in cache.walks:
+                    cache.walks[searchpath] = original_list(
+                        jinja2.FileSystemLoader([searchpath], followlinks=loader.followlinks))
+                found.update(cache.walks[searchpath])
+            return sorted(found)
+
+        def matches(name: str, pattern: str) -> bool:
+            key = (name, pattern)
+            hit = cache.matches.get(key)
+            if hit is None:
+                hit = cache.matches[key] = original_fnmatch(name, pattern)
+            return hit
+
+        jinja2.FileSystemLoader.list_templates = list_templates
+        fnmatch.fnmatch = matches
+        try:
+            yield
+        finally:
+            jinja2.FileSystemLoader.list_templates = original_list
+            fnmatch.fnmatch = original_fnmatch
+
+
+_INSTALLED_FILES = _InstalledFilesCache()
+
+
 def _fresh_process_state() -> None:
     """Forget what MkDocs keeps for the life of a process, so every build starts as ``mkdocs build``
     in a new process does: the hooks module is loaded once per file path (``Hooks._load_hook`` is an
@@ -343,7 +399,7 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
     stream = io.StringIO()
     returncode = 0
     with environ({**BUILD_ENV, **(env or {})}), working_directory(root), _cli_logging(stream), \
-            _TEMPLATE_CODE.installed():
+            _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files():
         _fresh_process_state()
         try:
             cfg = mkdocs_config.load_config(config_file=str(root / CONFIG), site_dir=site_dir, strict=True)
