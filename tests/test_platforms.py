@@ -404,3 +404,21 @@ def test_the_platform_command_is_installed_and_reports_this_environment():
                           timeout=60, check=False)
     theme = platforms.THEMES[THEME]
     assert f"theme installed: {theme.label} {platforms.version(theme.package)} ({theme.package})" in proc.stdout
+
+
+def test_the_guide_explains_what_the_generator_says_of_a_theme_that_is_not_installed():
+    """mkdocs.yml naming the other theme stops the build in the generator's own configuration check,
+    before our hook is loaded; the guide quotes that message and says which command settles it."""
+    from mkdocs.config.base import ValidationError
+    from mkdocs.config.config_options import Theme
+
+    other = next(name for name in platforms.THEMES if name != THEME)
+    with pytest.raises(ValidationError) as e:
+        Theme(default="mkdocs").validate({"name": other})
+    said = str(e.value)
+    assert said.startswith(f"Unrecognised theme name: '{other}'."), said
+    guide = (REPO / "docs" / "maintainers.md").read_text(encoding="utf-8")
+    building = guide.split("### Building the site", 1)[1].split("\n## ", 1)[0]
+    paragraph = next((p for p in building.split("\n\n") if "Unrecognised theme name" in p), "")
+    assert "Config value 'theme': Unrecognised theme name: '…'. The available installed themes are: …" in paragraph
+    assert "projarchive-platform" in paragraph
