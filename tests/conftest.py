@@ -19,6 +19,7 @@ import shutil
 import sys
 import textwrap
 import traceback
+import types
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -247,9 +248,11 @@ class _TemplateCodeCache:
 
     Compiling Material's and our templates is half of the CPU time of a small build, and each build
     (like each ``mkdocs build`` process) makes new Jinja environments and compiles them again. The
-    compiled code is looked up by template name, file, a checksum of the source (Jinja's own check)
-    and every environment option that changes what Jinja generates, so a changed template or another
-    environment compiles afresh; what is rendered is the same. Installed on the environments made
+    compiled code is looked up by template name, a checksum of the source (Jinja's own check) and
+    every environment option that changes what Jinja generates, so a changed template or another
+    environment compiles afresh; what is rendered is the same. Not by file: every fixture archive
+    has its own copy of overrides/, so the code is given the file it is loaded from instead (the
+    file a template error names). Installed on the environments made
     during a build only (``installed``)."""
 
     def __init__(self) -> None:
@@ -260,15 +263,16 @@ class _TemplateCodeCache:
                 self.code: dict[str, tuple[str, object]] = {}
 
             def get_bucket(self, environment, name, filename, source):
-                key = repr((name, filename, _compile_options(environment, name)))
+                key = repr((name, _compile_options(environment, name)))
                 bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+                bucket.filename = filename
                 self.load_bytecode(bucket)
                 return bucket
 
             def load_bytecode(self, bucket) -> None:
                 hit = self.code.get(bucket.key)
                 if hit is not None and hit[0] == bucket.checksum:
-                    bucket.code = hit[1]
+                    bucket.code = _with_filename(hit[1], bucket.filename)
 
             def dump_bytecode(self, bucket) -> None:
                 self.code[bucket.key] = (bucket.checksum, bucket.code)
@@ -292,6 +296,13 @@ class _TemplateCodeCache:
             yield
         finally:
             jinja2.Environment.__init__ = original
+
+
+def _with_filename(code: types.CodeType, filename: str | None) -> types.CodeType:
+    """``code`` (a compiled template module) and the functions in it, as if compiled from ``filename``."""
+    filename = filename or "<template>"
+    consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def _compile_options(env, name: str) -> tuple:
