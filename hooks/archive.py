@@ -11,7 +11,7 @@ import os
 
 from jinja2 import Template
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -67,9 +67,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         templates=config.theme.custom_dir or os.path.join(root, "overrides"),
         site_url=config.site_url or "", site_name=config.site_name,
         directory_urls=config.use_directory_urls, options=config.extra.get("archive") or {},
+        config_file=config.config_file_path or "",
         command=_command.name,
-    ))
+    ), notify=log.info)  # info, not warning: --strict stops on a warning
     config.site_dir = session.site_dir
+    config.markdown_extensions.extend(session.markdown_extensions())
     config.watch.extend(path for path in session.watched_folders() if path not in config.watch)
     return config
 
@@ -163,6 +165,7 @@ def _on_post_build_search(config: MkDocsConfig) -> None:
 
 
 @event_priority(-100)  # after every plugin has written its files
+@_reported
 def _on_post_build_done(config: MkDocsConfig) -> None:
     _session().finish_site()
 
@@ -177,6 +180,10 @@ def on_build_error(error: Exception) -> None:
 
 def on_shutdown() -> None:
     session, _command.session = _command.session, None
-    message = session.end() if session is not None else None
+    try:
+        message = session.end() if session is not None else None
+    except BuildError as e:  # a good build that could not be published
+        log.error(str(e))
+        raise Abort("Aborted: the site was built but not published.") from None
     if message:
         log.error(message)

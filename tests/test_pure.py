@@ -409,16 +409,42 @@ def test_settings_from_mkdocs_yml():
 @pytest.mark.parametrize(
     ("options", "fragment"),
     [
-        ({"bannr": "x"}, "unknown option(s) bannr"),
-        ({"recent": "5"}, "extra.archive.recent should be int"),
-        ({"recent": True}, "extra.archive.recent should be int"),
-        ({"banner": 5}, "extra.archive.banner should be str"),
+        ({"bannr": "x"}, "mkdocs.yml: error: extra.archive.bannr: unknown option 'bannr'; did you mean 'banner'? "
+                         "the options are banner, recent, personal_details_years, accessible_format_email, per_page"),
+        ({"recent": "5"}, "mkdocs.yml: error: extra.archive.recent: should be a whole number, not '5'"),
+        ({"recent": True}, "mkdocs.yml: error: extra.archive.recent: should be a whole number, not True"),
+        ({"recent": -2}, "mkdocs.yml: error: extra.archive.recent: -2 is below the smallest allowed value 0"),
+        ({"per_page": 10**6}, "mkdocs.yml: error: extra.archive.per_page: 1000000 is above the largest allowed value 1000"),
+        ({"banner": 5}, "mkdocs.yml: error: extra.archive.banner: should be text, not 5"),
+        ({"banner": "x" * 301}, "mkdocs.yml: error: extra.archive.banner: is 301 characters long; at most 300 are "
+                                "allowed here"),
+        ({"banner": "Finished\x1b[31m"}, "mkdocs.yml: error: extra.archive.banner: the invisible control character "
+                                         "U+001B is not allowed"),
+        ({"accessible_format_email": "help@"}, "mkdocs.yml: error: extra.archive.accessible_format_email: 'help@' is not "
+                                              "an email address (expected name@example.org)"),
+        ("banner: x", "mkdocs.yml: error: extra.archive: should be keys and values (banner: …, recent: …)"),
     ],
 )
-def test_settings_reject_unknown_or_mistyped_options(options, fragment):
+def test_settings_reject_unknown_mistyped_or_out_of_range_options(options, fragment):
     with pytest.raises(ValueError) as e:
         settings_from(options)
-    assert fragment in str(e.value)
+    assert str(e.value).startswith(fragment)
+
+
+def test_every_problem_of_the_settings_is_reported_with_its_line_in_mkdocs_yml(tmp_path):
+    from projarchive.pages import setting_marks
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: A\nextra:\n  archive:\n    recent: -2\n    recnet: 3\n    per_page: lots\n"
+                      "theme:\n  name: !ENV [THEME, material]\n", encoding="utf-8")
+    with pytest.raises(ValueError) as e:
+        settings_from({"recent": -2, "recnet": 3, "per_page": "lots"}, setting_marks(str(config)))
+    assert str(e.value).splitlines() == [
+        "mkdocs.yml:4:13: error: extra.archive.recent: -2 is below the smallest allowed value 0",
+        "mkdocs.yml:5:13: error: extra.archive.recnet: unknown option 'recnet'; did you mean 'recent'? the options are "
+        "banner, recent, personal_details_years, accessible_format_email, per_page",
+        "mkdocs.yml:6:15: error: extra.archive.per_page: should be a whole number, not 'lots'",
+    ]
 
 
 def test_publish_swaps_the_staging_folder_in(tmp_path):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import files as filefacts
-from . import schema, strictyaml
+from . import pdfpages, schema, strictyaml
 from .model import RECORD_FOLDERS, Contact, NewsPost, Project, Resource
 from .news import load_posts
 from .problems import ArchiveError, Problems
@@ -143,6 +143,8 @@ def load_catalogue(
     read_pages: filefacts.PageReader | None = None,
 ) -> Catalogue:
     """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
+    if read_pages is None:
+        pdfpages.shared().warm()  # the PDF reader starts on the other core while the records are read
     with _gc_paused():
         problems = Problems()
         sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)
@@ -202,7 +204,7 @@ def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
         found = _record_files(root, folder, problems)
         present[kind] = frozenset(record_id for record_id, _, _ in found)
         for record_id, full, shown in found:
-            doc = strictyaml.load_file(full, shown, problems)
+            doc = strictyaml.load_file(full, shown, problems, max_bytes=schema.RECORD_BYTES)
             if doc is not None:
                 records.append(Source(kind, record_id, shown, doc))
     posts = tuple(load_posts(docs_dir, news_dir, problems)) if docs_dir else ()
@@ -218,7 +220,11 @@ def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str,
     for name in sorted(os.listdir(base)):
         full = os.path.join(base, name)
         shown = f"{folder}/{name}"
-        if name.startswith(".") or os.path.isdir(full) and not os.path.islink(full):
+        if name.startswith("."):
+            continue
+        if os.path.isdir(full) and not os.path.islink(full):
+            if name.endswith((".yml", ".yaml")):
+                problems.add(shown, 0, 0, "", "is a folder, not a record file; rename the folder or move it away")
             continue
         if name.endswith(".yaml"):
             problems.add(shown, 0, 0, "", "record files end in '.yml'; rename it to " + name[:-5] + ".yml")
@@ -327,8 +333,52 @@ def check_references(records: Records, sources: Sources, problems: Problems) -> 
         for project, doc, i, name, other in _tags(projects, key)[1]:
             mark = doc.mark((key, i))
             problems.add(project.path, mark.line, mark.column, f"{key}[{i}]",
-                         f"'{name}' and '{other}' differ only in capitals or punctuation; "
+                         f"'{name}' and '{other}' differ only in {_difference(name, other)}; "
                          "use one spelling so they share a page")
+    check_programme_cycles(records, problems)
+
+
+def _difference(a: str, b: str) -> str:
+    """How two names with one address (slug) differ, in words: capitals, accents, or punctuation and spaces."""
+    def unaccented(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+    if a.casefold() == b.casefold():
+        return "capitals"
+    if unaccented(a) == unaccented(b):
+        return "accents"
+    if unaccented(a).casefold() == unaccented(b).casefold():
+        return "accents and capitals"
+    return "punctuation, spaces or accents" if unaccented(a) != a or unaccented(b) != b else \
+        "punctuation or spaces"
+
+
+def check_programme_cycles(records: Records, problems: Problems) -> None:
+    """A programme cannot be inside itself: A in programme B, B in programme A (or a longer ring) is
+    reported once, at the first record of the ring, naming every 'programme' line in it."""
+    programme_of = {rid: loaded for rid, loaded in records["project"].items()
+                    if isinstance(getattr(loaded.record, "programme", None), str)}
+    done: set[str] = set()
+    for start in sorted(programme_of):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in programme_of and node not in done and node not in path:
+            path.append(node)
+            node = programme_of[node].record.programme
+        done.update(path)
+        if node is None or node not in path or node == path[-1]:
+            continue  # no ring, or a project naming itself (reported as such by the reference check)
+        ring = path[path.index(node):]
+        first = min(ring)
+        ring = ring[ring.index(first):] + ring[:ring.index(first)]
+        here = programme_of[first]
+        mark = here.source.doc.mark(("programme",))
+        others = "; ".join(f"{programme_of[rid].source.path} line {programme_of[rid].source.doc.mark(('programme',)).line}"
+                           f" puts '{rid}' in '{programme_of[rid].record.programme}'" for rid in ring[1:])
+        chain = " → ".join([*ring, first])
+        problems.add(here.source.path, mark.line, mark.column, "programme",
+                     f"programmes in a ring ({chain}): a programme cannot be inside itself; {others}. "
+                     "Remove the 'programme' line that is wrong")
 
 
 def _reference_problem(ref: schema.Id, target: str, referrer: _Referrer, valid: dict[str, dict[str, Any]],
@@ -366,7 +416,8 @@ def _tags(projects: Iterable[tuple[Any, strictyaml.Document | None]], key: str
     for project, doc in sorted(projects, key=newest_first):
         for i, name in enumerate(getattr(project, key)):
             slug = tag_slug(name)
-            if slug in by_slug and by_slug[slug][0] != name:
+            # one name written with different code points (é as one character, or e and an accent) is one name
+            if slug in by_slug and unicodedata.normalize("NFC", by_slug[slug][0]) != unicodedata.normalize("NFC", name):
                 clashes.append((project, doc, i, name, by_slug[slug][0]))
                 continue
             by_slug.setdefault(slug, (name, []))[1].append(project)
@@ -384,6 +435,13 @@ def measure_files(root: str, records: Records, problems: Problems,
     of a type we describe (an image where the schema says so); its facts, by path under resources/."""
     resources_dir = os.path.join(root, RECORD_FOLDERS["resource"])
     facts: dict[str, filefacts.FileFacts] = {}
+    # PDFs not in the cache are read in a reader process under limits (one for the whole process)
+    _measure(resources_dir, records, problems, facts, cache, read_pages or pdfpages.shared())
+    return dict(sorted(facts.items()))
+
+
+def _measure(resources_dir: str, records: Records, problems: Problems, facts: dict[str, filefacts.FileFacts],
+             cache: filefacts.FactsCache | None, read_pages: filefacts.PageReader) -> None:
     for kind, table in records.items():
         for loaded in table.values():
             for at, declared, rel in schema.leaves(schema.KINDS[kind], loaded.record):
@@ -399,7 +457,6 @@ def measure_files(root: str, records: Records, problems: Problems,
                 if err:
                     mark = loaded.source.doc.mark(at)
                     problems.add(loaded.source.path, mark.line, mark.column, strictyaml.dotted(at), err)
-    return dict(sorted(facts.items()))
 
 
 # --------------------------------------------------------------------------- 5. index

@@ -10,6 +10,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from .catalogue import Catalogue
+from .privacy import without_addresses_in
 from .router import Router
 from .seo import record_lastmod
 
@@ -46,7 +47,7 @@ def atom_feed(cat: Catalogue, router: Router, site_name: str) -> str:
             el.text = text
         return el
 
-    entries = feed_entries(cat, router)
+    entries = without_addresses_in(feed_entries(cat, router))  # no address as it is (projarchive.privacy)
     feed = ET.Element(f"{{{ATOM}}}feed")
     sub(feed, "title", f"{site_name}: projects and resources")
     sub(feed, "id", router.absolute(router.url(FEED_PATH)))

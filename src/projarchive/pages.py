@@ -8,11 +8,13 @@ page. The MkDocs hook only hands these to MkDocs; tests call them directly.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from jinja2 import Environment
 
 from .catalogue import Catalogue, Tag, slugify, tag_slug
@@ -22,9 +24,11 @@ from .facets import sort_key as facet_sort_key
 from .files import file_dest
 from .model import RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
 from .privacy import details_withheld
+from .problems import Problems
 from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
 from .router import listing_src, record_src
-from .schema import key_reference
+from .schema import EMAIL_RE, key_reference, shorten
+from .strictyaml import forbidden_character
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
 
@@ -43,22 +47,106 @@ class Settings:
     per_page: int = 50  # entries on one listing page; longer listings continue on /page/2/ …
 
 
-def settings_from(options: dict[str, Any]) -> Settings:
-    """Read ``extra.archive`` from mkdocs.yml; an unknown or mistyped option is an error."""
-    known = Settings.__dataclass_fields__
-    unknown = sorted(set(options) - set(known))
-    if unknown:
-        raise ValueError(
-            f"mkdocs.yml: extra.archive: unknown option(s) {', '.join(unknown)}; "
-            f"known options are {', '.join(known)}"
-        )
+# How each option of extra.archive is checked: (kind, smallest, largest) for whole numbers; (kind, longest)
+# for text; an email address. Validated like records (every problem, with its line in mkdocs.yml).
+SETTING_RULES: dict[str, tuple[Any, ...]] = {
+    "banner": ("text", 300),
+    "recent": ("number", 0, 100),
+    "personal_details_years": ("number", 0, 200),
+    "accessible_format_email": ("email",),
+    "per_page": ("number", 1, 1000),
+}
+
+
+class SettingsError(ValueError):
+    """extra.archive has problems; the message lists them all, as record problems are listed."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems.sorted()))
+
+
+def settings_from(options: Any, marks: dict[str, tuple[int, int]] | None = None,
+                  config_file: str = "mkdocs.yml") -> Settings:
+    """Read ``extra.archive`` from mkdocs.yml. Every unknown, mistyped or out-of-range option is reported
+    (:class:`SettingsError`) as ``mkdocs.yml:line:column: error: extra.archive.recent: …``; ``marks``
+    gives the line and column of each option's value (:func:`setting_marks`), where known."""
+    problems = Problems()
+    marks = marks or {}
+
+    def report(key: str, message: str) -> None:
+        line, column = marks.get(key, marks.get("", (0, 0)))
+        problems.add(config_file, line, column, f"extra.archive.{key}" if key else "extra.archive", message)
+
+    if not isinstance(options, dict):
+        report("", "should be keys and values (banner: …, recent: …); see the README's Configuration")
+        raise SettingsError(problems)
+    good: dict[str, Any] = {}
     for key, value in options.items():
-        want = type(getattr(Settings(), key))
-        if not isinstance(value, want) or isinstance(value, bool) and want is not bool:
-            raise ValueError(f"mkdocs.yml: extra.archive.{key} should be {want.__name__}, not {value!r}")
-    if options.get("per_page", 1) < 1:
-        raise ValueError(f"mkdocs.yml: extra.archive.per_page should be 1 or more, not {options['per_page']}")
-    return Settings(**options)
+        rule = SETTING_RULES.get(str(key))
+        if rule is None:
+            close = difflib.get_close_matches(str(key), list(SETTING_RULES), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            report(str(key), f"unknown option '{key}'; {hint}the options are {', '.join(SETTING_RULES)}")
+            continue
+        problem = _setting_problem(rule, value)
+        if problem:
+            report(key, problem)
+        else:
+            good[key] = value.strip() if isinstance(value, str) else value
+    if problems:
+        raise SettingsError(problems)
+    return Settings(**good)
+
+
+def _setting_problem(rule: tuple[Any, ...], value: Any) -> str | None:
+    kind = rule[0]
+    if kind == "number":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"should be a whole number, not {shorten(repr(value))}"
+        if value < rule[1]:
+            return f"{value} is below the smallest allowed value {rule[1]}"
+        if value > rule[2]:
+            return f"{value} is above the largest allowed value {rule[2]}"
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return f"should be {'text' if kind == 'text' else 'an email address'}, not {shorten(repr(value))}"
+    text = value.strip()
+    bad = forbidden_character(text)
+    if bad:
+        return bad
+    if "\n" in text or "\t" in text:
+        return "should be one line of text"
+    if kind == "email":
+        return None if EMAIL_RE.match(text) else f"'{shorten(text)}' is not an email address (expected name@example.org)"
+    if len(text) > rule[1]:
+        return f"is {len(text):,} characters long; at most {rule[1]:,} are allowed here"
+    return None
+
+
+def setting_marks(config_file: str) -> dict[str, tuple[int, int]]:
+    """Where each option of ``extra.archive`` is written in ``config_file`` (line, column of its value;
+    "" for extra.archive itself), read from the YAML's nodes without building values (so MkDocs' own
+    tags such as ``!ENV`` are no trouble). Empty when the file cannot be read or the options are not
+    written there (an INHERIT-ed file)."""
+    try:
+        with open(config_file, encoding="utf-8-sig") as f:
+            root = yaml.compose(f, Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    node = root
+    for name in ("extra", "archive"):
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+    if node is None:
+        return {}
+    marks = {"": (node.start_mark.line + 1, node.start_mark.column + 1)}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                marks[key.value] = (value.start_mark.line + 1, value.start_mark.column + 1)
+    return marks
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ written for the maintainer; the adapter shows them as they are.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,21 +23,54 @@ from markupsafe import escape
 
 from .catalogue import Catalogue, load_catalogue
 from .dates import build_date
-from .files import CACHE_FILE, FactsCache, file_dest
+from .feed import FEED_PATH
+from .files import CACHE_FILE, FILES_PREFIX, FactsCache, file_dest
 from .model import RECORD_FOLDERS
-from .pages import PageSpec, Settings, hand_written_addition, render_page, settings_from, shared_nav_key, site_pages
+from .pages import (
+    PageSpec,
+    Settings,
+    SettingsError,
+    hand_written_addition,
+    render_page,
+    setting_marks,
+    settings_from,
+    shared_nav_key,
+    site_pages,
+)
 from .platforms import environment_problem
+from .privacy import EmailPrivacy, without_addresses, without_addresses_in
 from .problems import ArchiveError, BuildError
 from .public import PolicyWriter, public_files
-from .publish import discard, publish, staging_dir
+from .publish import Publisher, lock_wait, nothing_built
 from .render import SharedParts, make_environment
 from .router import Router
-from .search import IndexedPart, IndexReport, SiteIndexer
+from .search import BUNDLE, IndexedPart, IndexReport, SiteIndexer
 from .seo import page_meta, record_lastmod
+from .svg import svg_file_problem
 
 # Templates of pages that list other pages (Material's blog index, archive and category views), as
 # our listings do: not search results. They do not include partials/archive-indexed.html either.
 LISTING_TEMPLATES = frozenset({"blog.html"})
+
+
+# What the data files the archive writes are (projarchive.public), for messages
+_DATA_FILES = {FEED_PATH: "the Atom feed of projects and resources"}
+# Folders and files the build writes whole: nothing hand-written may be in them
+_RESERVED = {
+    FILES_PREFIX: "files/ is where the archive publishes the documents under resources/ (add a document there, "
+                  "with a resource record)",
+    "api/": "api/ is where the archive publishes its open data exports",
+    f"{BUNDLE}/": f"{BUNDLE}/ is where the search index is written",
+    "_headers": "_headers is the security policy file the build writes",
+}
+
+
+def _reserved(src: str) -> str | None:
+    """Why a hand-written file at ``src`` would be mixed into, or replaced by, what the build writes, or None."""
+    for prefix, why in _RESERVED.items():
+        if src == prefix or (prefix.endswith("/") and src.startswith(prefix)):
+            return why
+    return None
 
 
 @dataclass(frozen=True)
@@ -51,6 +85,7 @@ class BuildConfig:
     site_name: str = ""
     directory_urls: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # extra.archive
+    config_file: str = ""  # mkdocs.yml: where the options are written, for messages
     command: str | None = None  # build | serve | gh-deploy, as the command line said (None: unknown)
 
 
@@ -73,7 +108,8 @@ class PageContent:
 class BuildSession:
     """Everything one build knows and does; see the module docstring for its life."""
 
-    def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None,
+                 notify: Callable[[str], None] = print) -> None:
         env = dict(os.environ if environ is None else environ)
         problem = environment_problem()
         if problem:
@@ -83,8 +119,14 @@ class BuildSession:
         # "0": every page renders every part itself (a test compares); see render.SharedParts
         self.share_parts = env.get("PROJARCHIVE_NAV_CACHE") != "0"
         try:
-            self.settings: Settings = settings_from(dict(config.options))
+            marks = setting_marks(config.config_file) if config.config_file else {}
+            self.settings: Settings = settings_from(config.options, marks, os.path.basename(config.config_file)
+                                                    or "mkdocs.yml")
             day = build_date(env)
+            wait = lock_wait(env)
+        except SettingsError as e:
+            ending = nothing_built(config.site_dir, staged=config.command == "build")
+            raise BuildError(f"extra.archive in mkdocs.yml has problems:\n{e}\n{ending[0].upper()}{ending[1:]}") from None
         except ValueError as e:
             raise BuildError(str(e)) from None
         cache = FactsCache(os.path.join(config.root, CACHE_FILE))
@@ -92,18 +134,21 @@ class BuildSession:
             self.catalogue: Catalogue = load_catalogue(config.root, build_date=day, docs_dir=config.docs_dir,
                                                        facts_cache=cache)
         except ArchiveError as e:  # one problem a line, below a line that says what they are
-            raise BuildError(f"the archive's records have problems:\n{e}") from None
+            report = e.problems.report(nothing_built(config.site_dir, staged=config.command == "build"))
+            raise BuildError(f"the archive's records have problems:\n{report}") from None
         cache.save()
         self.router = Router(config.site_url, config.directory_urls)
         self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings)}
         self.env = make_environment([config.templates])
         self.env.globals["archive"] = self.settings  # site-wide choices the templates show (extra.archive)
         self.shared_parts = SharedParts()
-        # `mkdocs build` writes into a staging folder that replaces the site only if all went well
-        self._publishing = config.command == "build"
-        self.site_dir = staging_dir(config.site_dir) if self._publishing else config.site_dir
-        if self._publishing:
-            discard(self.site_dir)
+        # `mkdocs build` writes into a staging folder that replaces the site only if all went well; every
+        # command that writes the site folder holds its lock until it is over (projarchive.publish)
+        self._publisher = Publisher(config.site_dir, staged=config.command == "build",
+                                    locked=config.command in ("build", "gh-deploy"),
+                                    command=f"mkdocs {config.command}", wait=wait, notify=notify)
+        self._publisher.begin()
+        self.site_dir = self._publisher.target
         self._placed: dict[str, str] = {}  # source -> URL of every page and file the archive did not generate
         self._nav_urls: frozenset[str] = frozenset()
         self._indexer: SiteIndexer | None = None
@@ -125,11 +170,25 @@ class BuildSession:
         documents = [(file_dest(rel), os.path.join(self.config.root, RECORD_FOLDERS["resource"], *rel.split("/")))
                      for rel in self.catalogue.facts]
         data = public_files(self.catalogue, self.router, self.config.site_name)
-        clashes = sorted(set(existing) & ({*self.pages, *(d for d, _ in documents), *data}))
+        generated = {src: f"the page '{spec.title}'" for src, spec in self.pages.items()}
+        generated |= {dest: f"the document resources/{dest[len(FILES_PREFIX):]}" for dest, _ in documents}
+        generated |= {dest: _DATA_FILES.get(dest, "an open data export") for dest in data}
+        docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
+        clashes = []
+        for src in sorted(existing):
+            if src in generated:
+                clashes.append(f"{docs}/{src}: the archive generates {src} here ({generated[src]}), which would replace "
+                               f"this hand-written file; rename or remove {docs}/{src}")
+            elif (reserved := _reserved(src)) is not None:
+                clashes.append(f"{docs}/{src}: {reserved}, so a hand-written file there would be mixed in with or "
+                               f"replaced by what the build writes; move {docs}/{src} out of it")
+            # a hand-written SVG runs on the site's origin as much as a document does
+            if src.lower().endswith(".svg") and (problem := svg_file_problem(os.path.join(self.config.docs_dir,
+                                                                                            *src.split("/")))):
+                clashes.append(f"{docs}/{src} cannot be published: {problem}. An SVG opened at its address runs as "
+                               "part of the site; see the maintainer guide's 'SVG images'")
         if clashes:
-            docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
-            raise BuildError("\n".join(f"{docs}/{src} clashes with a page or file the archive generates; "
-                                       "rename or remove it" for src in clashes))
+            raise BuildError("\n".join(clashes))
         return list(self.pages.values()), documents, data
 
     def source_path(self, spec: PageSpec) -> str:
@@ -141,6 +200,11 @@ class BuildSession:
         if spec.record:
             return os.path.join(self.config.root, *spec.record.split("/"))
         return os.path.join(self.config.templates, *spec.template.split("/"))
+
+    def markdown_extensions(self) -> list[Any]:
+        """Extensions the site generator's own Markdown needs (hand-written pages, news posts): the
+        address rules records have (projarchive.privacy.EmailPrivacy)."""
+        return [EmailPrivacy()]
 
     def edit_path(self, spec: PageSpec) -> str | None:
         """Where "edit this page" leads for a generated page: its YAML record, relative to docs/."""
@@ -182,13 +246,14 @@ class BuildSession:
         spec = self.pages.get(src)
         if spec is None:
             return PageMeta({})
+        title, description = without_addresses(spec.title), spec.description and without_addresses(spec.description)
         meta: dict[str, Any] = {
             # Material puts meta.title into <title> and the header without escaping
-            "title": str(escape(spec.title)),
-            "archive_seo": page_meta(self.catalogue, spec.ref, self.router, spec.title, spec.description),
+            "title": str(escape(title)),
+            "archive_seo": without_addresses_in(page_meta(self.catalogue, spec.ref, self.router, title, description)),
         }
-        if spec.description:
-            meta["description"] = str(escape(spec.description))
+        if description:
+            meta["description"] = str(escape(description))
         if not spec.searchable:
             meta["search"] = {"exclude": True}  # Material's convention; partials/content.html reads it
         lastmod = record_lastmod(self.catalogue, spec.ref)
@@ -245,11 +310,31 @@ class BuildSession:
         return indexer.finish(self.site_dir) if indexer is not None else None
 
     def finish_site(self) -> None:
-        """Last step of a good build: policies for HTML not seen as a page (404.html), and _headers."""
+        """Last step of a good build: the documents published are the ones measured, policies for HTML
+        not seen as a page (404.html), and _headers."""
+        self.check_published_files()
         if self._policies is not None:
             self._policies.finish(self.site_dir)
             self._policies = None
         self._ok = True
+
+    def check_published_files(self) -> None:
+        """Every document and image as published has the checksum measured when the build began, so the
+        size, format and pages its pages state describe the bytes a visitor downloads. A file changed
+        or replaced while the site was being built stops the build (build again)."""
+        problems = []
+        for rel, facts in self.catalogue.facts.items():
+            published = os.path.join(self.site_dir, *file_dest(rel).split("/"))
+            try:
+                with open(published, "rb") as f:
+                    same = hashlib.file_digest(f, "sha256").hexdigest() == facts.sha256
+            except OSError:
+                same = False
+            if not same:
+                problems.append(f"resources/{rel} changed while the site was being built: the copy published is not "
+                                f"the file measured ({facts.format}, {facts.human_size}); build again")
+        if problems:
+            raise BuildError("\n".join(problems))
 
     # ------------------------------------------------------------------ the end
 
@@ -264,14 +349,8 @@ class BuildSession:
         self.close()
 
     def end(self) -> str | None:
-        """The command is over: publish a good build, discard a failed one. Returns what to tell the
-        maintainer when the build failed, else None."""
+        """The command is over: publish a good build, discard a failed one, release the site's lock (safe
+        to call twice). Returns what to tell the maintainer about the site when the build failed, else
+        None; a BuildError if a good build could not be published."""
         self.close()
-        if not self._publishing:
-            return None
-        self._publishing = False
-        if self._ok:
-            publish(self.site_dir, self.config.site_dir)
-            return None
-        discard(self.site_dir)
-        return f"The build failed; the previous site in {self.config.site_dir} was left untouched."
+        return self._publisher.finish(self._ok)
