@@ -33,6 +33,7 @@ from .pages import (
     hand_written_addition,
     render_page,
     setting_marks,
+    settings_file,
     settings_from,
     shared_nav_key,
     site_pages,
@@ -119,9 +120,9 @@ class BuildSession:
         # "0": every page renders every part itself (a test compares); see render.SharedParts
         self.share_parts = env.get("PROJARCHIVE_NAV_CACHE") != "0"
         try:
-            marks = setting_marks(config.config_file) if config.config_file else {}
-            self.settings: Settings = settings_from(config.options, marks, os.path.basename(config.config_file)
-                                                    or "mkdocs.yml")
+            written = settings_file(config.config_file) if config.config_file else ""
+            marks = setting_marks(written) if written else {}
+            self.settings: Settings = settings_from(config.options, marks, os.path.basename(written) or "mkdocs.yml")
             day = build_date(env)
             wait = lock_wait(env)
         except SettingsError as e:
