@@ -740,8 +740,9 @@ def test_mkdocs_serve_reports_a_broken_record_without_a_traceback_and_recovers(t
         archive.write_bytes("resources/pack/toolbox.pdf", inflation_bomb())
         archive.write("projects/good.yml", HOSTILE_ARCHIVE["projects/huge.yml"])
         archive.write("projects/prog.yml", HOSTILE_ARCHIVE["projects/escape.yml"])
-        failed = wait_for("An error happened during the rebuild", served)
-        report = "".join(lines[served:failed])
+        failed = wait_for("The site was not rebuilt", served)  # the preview (projarchive.preview) says why
+        failed = wait_for("3 errors in 3 files", failed)  # the report's last line
+        report = "".join(lines[served:failed + 1])
         for expected in (HOSTILE_REPORT[1], HOSTILE_REPORT[2], HOSTILE_REPORT[5]):
             assert expected.replace("projects/escape.yml", "projects/prog.yml").replace(
                 "projects/huge.yml", "projects/good.yml") in report, report

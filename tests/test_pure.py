@@ -510,3 +510,36 @@ def test_exported_json_is_one_record_a_line_and_round_trips():
     assert text.splitlines() == ["[", json.dumps(rows[0], ensure_ascii=False) + ",",
                                  json.dumps(rows[1], ensure_ascii=False), "]"]
     assert json.loads(to_json([])) == []
+
+
+def test_exports_and_feed_made_row_by_row_equal_those_made_whole(tmp_path):
+    """export_files and atom_feed write each record's row or entry on its own (so `mkdocs serve` can
+    keep them between saves); the result is what json, csv and ElementTree make of the whole."""
+    from projarchive.catalogue import load_catalogue
+    from projarchive.exports import ExportCache, export_files, records, to_csv, to_json
+    from projarchive.feed import FeedCache, atom_feed, atom_feed_tree
+    from projarchive.privacy import without_addresses_in
+
+    for rel, body in {
+        "projects/a.yml": 'title: "A & <b> \\"quoted\\" tab"\nstart: 2019\nsummary: "Line one\\nline two, =SUM(1)"\n'
+                          "themes: [x & y, '<z>', 'say \"hi\"']\nresources: [r]\n",
+        "projects/b.yml": "title: Siân’s café\nstart: 2009-04-01\nend: 2010-03-31\nsummary: 'Mail jane@example.org'\n",
+        "resources/r.yml": "title: R\nkind: report\nurl: https://example.org/r?a=1&b=2\n",
+        "contacts/o.yml": "kind: organisation\nname: O\nphone: '+44 1'\n",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body, encoding="utf-8")
+    cat = load_catalogue(str(tmp_path), build_date=dt.date(2026, 1, 1))
+    router = Router("https://example.org/archive/")
+    cache = ExportCache()
+    for made in (export_files(cat, router), export_files(cat, router, cache),
+                 export_files(cat, router, cache, changed={("project", "a"), ("contact", "o")})):
+        for kind, folder in (("project", "projects"), ("contact", "contacts"), ("resource", "resources")):
+            rows = [without_addresses_in(row) for row in records(kind, cat, router)]
+            assert made[f"api/{folder}.json"] == to_json(rows)
+            assert made[f"api/{folder}.csv"] == to_csv(rows)
+    feed = FeedCache()
+    assert atom_feed(cat, router, "A & B") == atom_feed_tree(cat, router, "A & B")
+    assert atom_feed(cat, router, "A & B", feed) == atom_feed_tree(cat, router, "A & B")
+    assert atom_feed(cat, router, "A & B", feed, changed={("project", "b")}) == atom_feed_tree(cat, router, "A & B")
+    assert len(feed.entries) == 3

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,16 +243,43 @@ class Links:
 # --------------------------------------------------------------------------- page models
 
 
-def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
-    return {
-        "project": p,
-        "dates": date_range(p.start, p.end),
-        "finished": cat.is_finished(p),
-        "is_programme": cat.is_programme(p),
-    }
+class ProjectFacts:
+    """Each project's card (what a listing shows of it) and browse facets, made once and shared by
+    every page that shows them: a project is on the all-projects listing, its themes', its region's,
+    its contacts' and its resources' pages. ``mkdocs serve`` keeps one between preview updates (the
+    build session): a card is made again when its project (the very object: see catalogue.LoadMemo)
+    or its state changed; facets also show the names of the project's organisations and the kinds of
+    its resources, so the session forgets those of every project a save may reach (:meth:`forget`)."""
+
+    def __init__(self) -> None:
+        self._cards: dict[str, tuple[Project, bool, bool, dict[str, Any]]] = {}
+        self._facets: dict[str, tuple[Project, bool, bool, tuple[Any, ...]]] = {}
+
+    def card(self, cat: Catalogue, p: Project) -> dict[str, Any]:
+        finished, programme = cat.is_finished(p), cat.is_programme(p)
+        known = self._cards.get(p.id)
+        if known is not None and known[0] is p and known[1] == finished and known[2] == programme:
+            return known[3]
+        card = {"project": p, "dates": date_range(p.start, p.end), "finished": finished, "is_programme": programme}
+        self._cards[p.id] = (p, finished, programme, card)
+        return card
+
+    def facets(self, cat: Catalogue, p: Project) -> tuple[Any, ...]:
+        finished, programme = cat.is_finished(p), cat.is_programme(p)
+        known = self._facets.get(p.id)
+        if known is not None and known[0] is p and known[1] == finished and known[2] == programme:
+            return known[3]
+        facets = project_facets(cat, p)
+        self._facets[p.id] = (p, finished, programme, facets)
+        return facets
+
+    def forget(self, project_ids: Iterable[str]) -> None:
+        for project_id in project_ids:
+            self._cards.pop(project_id, None)
+            self._facets.pop(project_id, None)
 
 
-def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
+def _project_page(cat: Catalogue, p: Project, settings: Settings, facts: ProjectFacts) -> PageSpec:
     finished = cat.is_finished(p)
     contacts = [_contact_entry(cat, a, settings) for a in cat.project_contacts(p.id)]
     resources = [_resource_model(cat, cat.resources[r]) for r in p.resources]
@@ -290,14 +317,14 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
         "banner": settings.banner,
         "dates": date_range(p.start, p.end),
         "programme": cat.projects[p.programme] if p.programme else None,
-        "children": [_project_card(cat, c) for c in cat.children(p.id)],
+        "children": [facts.card(cat, c) for c in cat.children(p.id)],
         "sections": sections,
         "anchors": anchors,
         "organisations": [{"contact": cat.contacts[o.id], "role": o.role} for o in p.organisations],
         "contacts": contacts,
         "resources": resources,
         "news": cat.news_about("project", p.id),
-        "facets": project_facets(cat, p),
+        "facets": facts.facets(cat, p),
         "sort_start": facet_sort_key(p),
     }
     return PageSpec(record_src("project", p.id), p.title, "archive/project.html", context, p.path, tuple(toc),
@@ -322,18 +349,18 @@ def _resource_model(cat: Catalogue, r: Resource) -> dict[str, Any]:
     return {"resource": r, "files": [{"title": t, "facts": f} for t, f in cat.resource_files(r)]}
 
 
-def _resource_page(cat: Catalogue, r: Resource) -> PageSpec:
+def _resource_page(cat: Catalogue, r: Resource, facts: ProjectFacts) -> PageSpec:
     context = {
         **_resource_model(cat, r),
         "kind_label": RESOURCE_KINDS[r.kind],
-        "used_by": [_project_card(cat, p) for p in cat.used_by(r.id)],
+        "used_by": [facts.card(cat, p) for p in cat.used_by(r.id)],
         "news": cat.news_about("resource", r.id),
     }
     return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, (), r.summary,
                     ("resource", r.id))
 
 
-def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
+def _contact_page(cat: Catalogue, c: Contact, settings: Settings, facts: ProjectFacts) -> PageSpec:
     appearances = cat.appearances(c.id)
     hidden = [_withheld(cat, a.project, c, settings) for a in appearances]
     context = {
@@ -343,7 +370,7 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
         # a person's own (latest) details are withheld when every project they are on is past the policy
         "withheld": bool(appearances) and all(hidden) and bool(c.email or c.phone),
         "appearances": [
-            {"card": _project_card(cat, a.project), "role": a.role,
+            {"card": facts.card(cat, a.project), "role": a.role,
              "email": None if h else a.email, "phone": None if h else a.phone,
              "withheld": h and bool(a.email or a.phone),
              "organisation": a.organisation,
@@ -356,19 +383,34 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
                     ("contact", c.id))
 
 
+@dataclass(frozen=True)
+class TagLink:
+    """A theme or region as listings show it: its name, page and number of projects (not the projects,
+    so a page model says only what the page shows; see projarchive.preview)."""
+
+    name: str
+    slug: str
+    count: int
+
+
+def tag_links(tags: tuple[Tag, ...]) -> tuple[TagLink, ...]:
+    return tuple(TagLink(t.name, t.slug, len(t.projects)) for t in tags)
+
+
 def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str,
-               per_page: int) -> list[PageSpec]:
+               per_page: int, facts: ProjectFacts) -> list[PageSpec]:
     pages = [PageSpec(
         f"{folder}/index.md", plural, "archive/tags.html",
-        {"tags": tags, "folder": folder, "noun": noun, "plural": plural},
+        {"tags": tag_links(tags), "folder": folder, "noun": noun, "plural": plural},
         description=f"Projects in the archive by {noun}.",
     )]
     for tag in tags:
         pages += _paged(
             f"{folder}/{tag.slug}.md", f"{noun.capitalize()}: {tag.name}", "archive/tag.html",
             list(tag.projects), per_page,
-            lambda chunk, tag=tag: {"tag": tag, "noun": noun, "folder": folder,
-                                    "cards": [_project_card(cat, p) for p in chunk]},
+            lambda chunk, tag=tag: {"tag": TagLink(tag.name, tag.slug, len(tag.projects)), "noun": noun,
+                                    "folder": folder,
+                                    "cards": [facts.card(cat, p) for p in chunk]},
             f"Projects with the {noun} {tag.name}.",
         )
     return pages
@@ -444,25 +486,50 @@ def _paged(first_src: str, title: str, template: str, items: list[Any], per_page
     return specs
 
 
-def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
-    """Every generated page of the archive, in a stable order."""
+def site_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> list[PageSpec]:
+    """Every generated page of the archive, in a stable order: the listings, then the record pages."""
+    facts = facts if facts is not None else ProjectFacts()
+    return [*listing_pages(cat, settings, facts), *(record_page(cat, ref, settings, facts) for ref in record_refs(cat))]
+
+
+def record_refs(cat: Catalogue) -> list[tuple[str, str]]:
+    """(kind, id) of every record that has a page, in the order of the site's pages."""
+    return [*(("project", i) for i in cat.projects), *(("resource", i) for i in cat.resources),
+            *(("contact", i) for i in cat.contacts)]
+
+
+def record_page(cat: Catalogue, ref: tuple[str, str], settings: Settings, facts: ProjectFacts | None = None) -> PageSpec:
+    """The page of one record: ``("project", "take-ten-people")``."""
+    kind, record_id = ref
+    facts = facts if facts is not None else ProjectFacts()
+    if kind == "project":
+        return _project_page(cat, cat.projects[record_id], settings, facts)
+    if kind == "resource":
+        return _resource_page(cat, cat.resources[record_id], facts)
+    return _contact_page(cat, cat.contacts[record_id], settings, facts)
+
+
+def listing_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> list[PageSpec]:
+    """Every generated page that lists records (all projects, programmes, themes, regions, resources,
+    contacts, browse), in a stable order. Each depends on many records; see projarchive.preview."""
+    facts = facts if facts is not None else ProjectFacts()
     pages: list[PageSpec] = []
     per_page = settings.per_page
     pages += _paged(
         listing_src("project"), "All projects", "archive/projects.html", list(cat.projects.values()), per_page,
-        lambda chunk: {"cards": [_project_card(cat, p) for p in chunk]},
+        lambda chunk: {"cards": [facts.card(cat, p) for p in chunk]},
         "Every project in the archive, newest first.",
     )
     pages.append(PageSpec(
         "programmes/index.md", "Programmes", "archive/programmes.html",
         {"programmes": [
-            {"card": _project_card(cat, p), "children": [_project_card(cat, c) for c in cat.children(p.id)]}
+            {"card": facts.card(cat, p), "children": [facts.card(cat, c) for c in cat.children(p.id)]}
             for p in cat.programmes
         ]},
         description="Programmes and the projects in them.",
     ))
-    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page)
-    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page)
+    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page, facts)
+    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page, facts)
 
     kinds = list(RESOURCE_KINDS)
     by_kind = sorted(cat.resources.values(), key=lambda r: kinds.index(r.kind))  # stable: by title within a kind
@@ -489,25 +556,22 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     pages += _paged(
         listing_src("contact"), "Contacts", "archive/contacts.html", people + orgs, per_page,
         lambda chunk: {"people": [c for c in chunk if c.kind == "person"],
-                       "organisations": [c for c in chunk if c.kind == "organisation"],
-                       "count": cat.appearances},
+                       "organisations": [c for c in chunk if c.kind == "organisation"]},
         "People and organisations named in the archive.",
         toc=contact_toc,
     )
-    groups, years = facet_groups(cat)
+    groups, years = facet_groups(cat, facts.facets)
     pages.append(PageSpec(
         "browse/index.md", "Browse projects", "archive/browse.html",
         {"groups": groups, "years": years, "total": len(cat.projects), "per_page": per_page},
         description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
     ))
-    pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
-    pages += [_resource_page(cat, r) for r in cat.resources.values()]
-    pages += [_contact_page(cat, c, settings) for c in cat.contacts.values()]
     return pages
 
 
-def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
+def home_context(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> dict[str, Any]:
     """What the home page adds below its hand-written introduction."""
+    facts = facts if facts is not None else ProjectFacts()
     finished = sum(1 for p in cat.projects.values() if cat.is_finished(p))
     return {
         "counts": {
@@ -518,20 +582,21 @@ def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
             "files": len({f.file for r in cat.resources.values() for f in r.files}),
             "contacts": len(cat.contacts),
         },
-        "recent": [_project_card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
-        "themes": cat.themes,
-        "regions": cat.regions,
+        "recent": [facts.card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
+        "themes": tag_links(cat.themes),
+        "regions": tag_links(cat.regions),
         "news": cat.news[:3],
     }
 
 
-def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
+def news_context(cat: Catalogue, src: str, facts: ProjectFacts | None = None) -> dict[str, Any] | None:
     """What a news post adds below its text: the records it names, or ``None`` if not a post."""
+    facts = facts if facts is not None else ProjectFacts()
     post = next((p for p in cat.news if p.src == src), None)
     if post is None:
         return None
     return {
-        "projects": [_project_card(cat, cat.projects[i]) for i in post.projects],
+        "projects": [facts.card(cat, cat.projects[i]) for i in post.projects],
         "organisations": [cat.contacts[i] for i in post.organisations],
         "resources": [_resource_model(cat, cat.resources[i]) for i in post.resources],
     }
@@ -540,17 +605,17 @@ def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
 GUIDE_SRC = "maintainers.md"  # the maintainer guide, which gains the table of every record key
 
 
-def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool
-                          ) -> tuple[str, dict[str, Any]] | None:
+def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool,
+                          facts: ProjectFacts | None = None) -> tuple[str, dict[str, Any]] | None:
     """What the archive adds below a hand-written page (template, context), or None: a news post's
     records, the guide's key reference, the home page's counts and recent projects."""
-    news = news_context(cat, src)
+    news = news_context(cat, src, facts)
     if news is not None:
         return "archive/news-links.html", news
     if src == GUIDE_SRC:
         return "archive/keys.html", {"kinds": key_reference(), "folders": RECORD_FOLDERS}
     if is_homepage:
-        return "archive/home.html", home_context(cat, settings)
+        return "archive/home.html", home_context(cat, settings, facts)
     return None
 
 

@@ -259,9 +259,15 @@ def request_format_url(address: str, title: str) -> str:
 
 
 def make_environment(template_dirs: list[str]) -> Environment:
-    """Our Jinja environment: autoescaping on for every template, undefined names are errors."""
+    """Our Jinja environment: autoescaping on for every template, undefined names are errors.
+
+    Templates are read once per environment (``auto_reload=False``, as MkDocs does for the theme's):
+    otherwise Jinja asks the file system whether a template changed on every include, tens of
+    thousands of times a build. A build makes its own environment, and ``mkdocs serve`` builds the
+    whole site again when a template changes."""
     env = Environment(
         loader=FileSystemLoader(template_dirs),
+        auto_reload=False,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

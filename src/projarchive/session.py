@@ -21,16 +21,20 @@ from typing import Any
 
 from markupsafe import escape
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, LoadMemo, load_catalogue
 from .dates import build_date
 from .feed import FEED_PATH
 from .files import CACHE_FILE, FILES_PREFIX, FactsCache, file_dest
 from .model import RECORD_FOLDERS
 from .pages import (
     PageSpec,
+    ProjectFacts,
     Settings,
     SettingsError,
     hand_written_addition,
+    listing_pages,
+    record_page,
+    record_refs,
     render_page,
     setting_marks,
     settings_file,
@@ -39,13 +43,14 @@ from .pages import (
     site_pages,
 )
 from .platforms import environment_problem
+from .preview import ReferenceGraph, candidates, changed_documents, changed_records
 from .privacy import EmailPrivacy, without_addresses, without_addresses_in
 from .problems import ArchiveError, BuildError
-from .public import PolicyWriter, public_files
+from .public import PolicyWriter, PublicCache, public_files
 from .publish import Publisher, lock_wait, nothing_built
 from .render import SharedParts, make_environment
-from .router import Router
-from .search import BUNDLE, IndexedPart, IndexReport, SiteIndexer
+from .router import Router, record_src
+from .search import BUNDLE, BackgroundIndex, IndexedPart, IndexReport, SiteIndexer
 from .seo import page_meta, record_lastmod
 from .svg import svg_file_problem
 
@@ -99,6 +104,26 @@ class PageMeta:
 
 
 @dataclass(frozen=True)
+class PreviewUpdate:
+    """What a save changes in the site being served (:meth:`BuildSession.preview_update`)."""
+
+    added: tuple[PageSpec, ...]  # generated pages new in the site
+    removed: tuple[str, ...]  # sources of generated pages that are gone
+    changed: tuple[str, ...]  # sources of generated pages whose model changed
+    hand_written: bool  # render the hand-written pages again: an addition changed, or a page went (links)
+    documents: tuple[tuple[str, str], ...]  # (destination, file to copy) of new or changed documents
+    removed_documents: tuple[str, ...]  # destinations of documents no longer published
+    data: Mapping[str, str]  # data files (exports, feed) whose text changed
+    sitemap: bool  # pages came or went, or a page's date changed
+    order: tuple[str, ...]  # every generated page's source, in the order a full build gives them
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.hand_written or self.documents
+                    or self.removed_documents or self.data)
+
+
+@dataclass(frozen=True)
 class PageContent:
     """A page's content as the archive renders it, and its table of contents when the archive made it."""
 
@@ -130,16 +155,15 @@ class BuildSession:
             raise BuildError(f"extra.archive in mkdocs.yml has problems:\n{e}\n{ending[0].upper()}{ending[1:]}") from None
         except ValueError as e:
             raise BuildError(str(e)) from None
-        cache = FactsCache(os.path.join(config.root, CACHE_FILE))
-        try:
-            self.catalogue: Catalogue = load_catalogue(config.root, build_date=day, docs_dir=config.docs_dir,
-                                                       facts_cache=cache)
-        except ArchiveError as e:  # one problem a line, below a line that says what they are
-            report = e.problems.report(nothing_built(config.site_dir, staged=config.command == "build"))
-            raise BuildError(f"the archive's records have problems:\n{report}") from None
-        cache.save()
+        self._build_date = day
+        # under `mkdocs serve`, what a save needs to update the site without a full build (projarchive.preview)
+        self._memo = LoadMemo() if self.serving else None
+        self._public = PublicCache() if self.serving else None
+        self.catalogue: Catalogue = self._load()
+        self._graph = ReferenceGraph.of(self.catalogue) if self.serving else None
         self.router = Router(config.site_url, config.directory_urls)
-        self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings)}
+        self._facts = ProjectFacts()  # projects' cards and facets, shared by the pages that show them
+        self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings, self._facts)}
         self.env = make_environment([config.templates])
         self.env.globals["archive"] = self.settings  # site-wide choices the templates show (extra.archive)
         self.shared_parts = SharedParts()
@@ -156,6 +180,25 @@ class BuildSession:
         self._indexed: dict[str, IndexedPart] = {}  # page (destination) -> what Pagefind was given
         self._policies: PolicyWriter | None = None
         self._ok = False
+        self._data: dict[str, str] = {}  # under `serve`, the data files as last generated (path -> text)
+        self._data_paths: list[str] = []  # the data files' destinations
+        self._homepage: str | None = None  # the source of the home page, once seen
+        # what Pagefind was given for each page (destination -> document), kept under `serve` to index again
+        self._search: dict[str, str] | None = {} if self.serving else None
+        self._late_search: list[tuple[str, str]] = []  # pages found in the site after the build, in order
+        self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
+        self._background: BackgroundIndex | None = None  # the search index made again after preview updates
+
+    def _load(self) -> Catalogue:
+        cache = FactsCache(os.path.join(self.config.root, CACHE_FILE))
+        try:
+            catalogue = load_catalogue(self.config.root, build_date=self._build_date, docs_dir=self.config.docs_dir,
+                                       facts_cache=cache, memo=self._memo)
+        except ArchiveError as e:  # one problem a line, below a line that says what they are
+            report = e.problems.report(nothing_built(self.config.site_dir, staged=self.config.command == "build"))
+            raise BuildError(f"the archive's records have problems:\n{report}") from None
+        cache.save()
+        return catalogue
 
     # ------------------------------------------------------------------ files
 
@@ -164,13 +207,18 @@ class BuildSession:
         return [path for folder in RECORD_FOLDERS.values()
                 if os.path.isdir(path := os.path.join(self.config.root, folder))]
 
-    def generated_files(self, existing: Iterable[str]) -> tuple[list[PageSpec], list[tuple[str, str]], dict[str, str]]:
-        """What the archive adds to the site: its pages, the documents (destination, file to copy) and
-        the data files (destination, text). ``existing`` are the sources the site already has; a
-        hand-written file where the archive generates one is an error, never silently replaced."""
+    def generated_files(self, existing: Iterable[str]) -> tuple[list[PageSpec], list[tuple[str, str]],
+                                                              list[tuple[str, str]]]:
+        """What the archive adds to the site: its pages, the documents and the data files (exports,
+        feed), each as (destination, file to copy). ``existing`` are the sources the site already has; a
+        hand-written file where the archive generates one is an error, never silently replaced.
+
+        The data files are written into the site folder at once, where they are published (a site
+        generator copying a file onto itself leaves it be): 100 MB of text at 10,000 projects need not
+        stay in memory while the pages are built."""
         documents = [(file_dest(rel), os.path.join(self.config.root, RECORD_FOLDERS["resource"], *rel.split("/")))
                      for rel in self.catalogue.facts]
-        data = public_files(self.catalogue, self.router, self.config.site_name)
+        data = public_files(self.catalogue, self.router, self.config.site_name, self._public)
         generated = {src: f"the page '{spec.title}'" for src, spec in self.pages.items()}
         generated |= {dest: f"the document resources/{dest[len(FILES_PREFIX):]}" for dest, _ in documents}
         generated |= {dest: _DATA_FILES.get(dest, "an open data export") for dest in data}
@@ -190,7 +238,28 @@ class BuildSession:
                                "part of the site; see the maintainer guide's 'SVG images'")
         if clashes:
             raise BuildError("\n".join(clashes))
-        return list(self.pages.values()), documents, data
+        self._data_paths = list(data)
+        self._data = data if self.serving else {}  # under `serve`, to tell which changed after a save
+        written = []
+        for dest, text in data.items():
+            path = os.path.join(self.site_dir, *dest.split("/"))
+            self.write_data(path, text)
+            written.append((dest, path))
+        return list(self.pages.values()), documents, written
+
+    @staticmethod
+    def write_data(path: str, text: str) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+    def generated_sources(self) -> list[str]:
+        """Every source the archive adds to the site, in the order :meth:`generated_files` gives them."""
+        return [*self.pages, *(file_dest(rel) for rel in self.catalogue.facts), *self._data_paths]
+
+    def generates(self, src: str) -> bool:
+        """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
+        return src in self.pages
 
     def source_path(self, spec: PageSpec) -> str:
         """The file a generated page is made from: its YAML record, or for a listing its template.
@@ -266,7 +335,9 @@ class BuildSession:
         if spec is not None:
             toc = tuple((anchor, str(escape(title))) for anchor, title in spec.toc)
             return PageContent(render_page(self.env, spec.template, spec.context, page_url, self.url_of), toc)
-        addition = hand_written_addition(self.catalogue, self.settings, src, is_homepage)
+        if is_homepage:
+            self._homepage = src
+        addition = hand_written_addition(self.catalogue, self.settings, src, is_homepage, self._facts)
         if addition is None:
             return PageContent(html)
         template, context = addition
@@ -284,11 +355,18 @@ class BuildSession:
 
     def index_page(self, dest: str, part: str) -> None:
         """A page's indexed part (partials/archive-indexed.html as rendered), as soon as it is read."""
-        if self._indexer is None:
+        if self._indexer is None and self._search is None:
             return
         self._indexed[dest] = fingerprint = IndexedPart.of(part)
-        if fingerprint.marked:  # an unmarked page is not indexed once any page is marked
-            self._indexer.add_page(dest, IndexedPart.document(part))
+        if not fingerprint.marked:  # an unmarked page is not indexed once any page is marked
+            if self._search is not None:
+                self._search.pop(dest, None)
+            return
+        document = IndexedPart.document(part)
+        if self._indexer is not None:
+            self._indexer.add_page(dest, document)
+        if self._search is not None:
+            self._search[dest] = document
 
     def pages_read(self) -> None:
         """Every page has been read: Pagefind writes the index while the pages are written."""
@@ -308,7 +386,12 @@ class BuildSession:
     def finish_index(self) -> IndexReport | None:
         """Every file is written: index what nobody handed over, and wait for the index."""
         indexer, self._indexer = self._indexer, None
-        return indexer.finish(self.site_dir) if indexer is not None else None
+        if indexer is None:
+            return None
+        report = indexer.finish(self.site_dir)
+        if self._search is not None:  # under `serve`: the pages Pagefind found itself, to index them again
+            self._late_search = [(rel, html) for rel, html in indexer.late]
+        return report
 
     def finish_site(self) -> None:
         """Last step of a good build: the documents published are the ones measured, policies for HTML
@@ -337,10 +420,122 @@ class BuildSession:
         if problems:
             raise BuildError("\n".join(problems))
 
+    # ------------------------------------------------------------------ preview (mkdocs serve)
+
+    def can_preview(self) -> bool:
+        """Whether a save of records can update the site served without a full build: serving, and the
+        build date is the same (past midnight, projects may have finished)."""
+        return self.serving and build_date(os.environ) == self._build_date
+
+    def preview_update(self) -> PreviewUpdate:
+        """Load the records again (only changed files are read: catalogue.LoadMemo) and say what in the
+        site changes (projarchive.preview). The new catalogue and pages are installed at once, as the
+        pages are rendered from them; :meth:`preview_done` keeps them, :meth:`preview_failed` restores
+        the last good state. Raises BuildError, with every problem, when the records have problems."""
+        assert self._graph is not None and self._search is not None, "preview outside `mkdocs serve`"
+        old, old_pages = self.catalogue, self.pages
+        new = self._load()
+        reach, undo_graph = candidates(self._graph, changed_records(old, new), new)
+        self._facts.forget(record_id for kind, record_id in reach if kind == "project")
+        pages = dict(old_pages)
+        for ref in reach:
+            src = record_src(*ref)
+            if ref[1] in getattr(new, RECORD_FOLDERS[ref[0]]):
+                pages[src] = record_page(new, ref, self.settings, self._facts)
+            else:
+                pages.pop(src, None)
+        listings = listing_pages(new, self.settings, self._facts)
+        for src in [src for src, spec in old_pages.items() if spec.ref is None]:
+            del pages[src]
+        pages.update((spec.src, spec) for spec in listings)
+        order = (*(spec.src for spec in listings), *(record_src(*ref) for ref in record_refs(new)))
+        pages = {src: pages[src] for src in order}
+        added = tuple(pages[src] for src in order if src not in old_pages)
+        removed = tuple(src for src in old_pages if src not in pages)
+        clashes = sorted(spec.src for spec in added if spec.src in self._placed)
+        if clashes:
+            self._graph.restore(undo_graph)
+            self._facts.forget(record_id for kind, record_id in reach if kind == "project")
+            raise BuildError("\n".join(f"docs/{src} clashes with a page the archive generates; rename or remove it"
+                                       for src in clashes))
+        changed_pages, dates = [], False
+        for src in order:
+            spec, was = pages[src], old_pages.get(src)
+            if was is None or spec is was:
+                continue
+            meta_was, meta_now = self._meta(old, was), self._meta(new, spec)
+            if spec != was or meta_now != meta_was:
+                changed_pages.append(src)
+                dates = dates or meta_now.update_date != meta_was.update_date
+        hand_written = bool(removed) or self._additions(old) != self._additions(new)
+        data = public_files(new, self.router, self.config.site_name, self._public, reach)
+        copy, gone = changed_documents(old.facts, new.facts)
+        resources = os.path.join(self.config.root, RECORD_FOLDERS["resource"])
+        self._undo = (old, old_pages, self._data, dict(self._search), undo_graph, reach)
+        self.catalogue, self.pages, self._data = new, pages, data
+        for src in removed:
+            self._search.pop(self.router.dest(src), None)
+        return PreviewUpdate(
+            added=added, removed=removed, changed=tuple(changed_pages), hand_written=hand_written,
+            documents=tuple((file_dest(rel), os.path.join(resources, *rel.split("/"))) for rel in copy),
+            removed_documents=tuple(file_dest(rel) for rel in gone),
+            data={path: text for path, text in data.items() if self._undo[2].get(path) != text},
+            sitemap=bool(added or removed or dates), order=order,
+        )
+
+    def preview_done(self, page_order: Iterable[str]) -> list[tuple[str, str]]:
+        """The update is in the site: keep its state. Returns what to index again, in the order a full
+        build hands it to Pagefind: each page's document (``page_order``: every page's destination as
+        the site generator reads them), then the pages found in the site after the build."""
+        self._undo = None
+        assert self._search is not None
+        search = self._search
+        return [*((dest, search[dest]) for dest in page_order if dest in search), *self._late_search]
+
+    def search_again(self, pages: list[tuple[str, str]],
+                     done: Callable[[IndexReport | None, str | None], None] | None = None) -> None:
+        """Make the search index again from ``pages`` (:meth:`preview_done`) beside the server; the
+        site's index is replaced once the new one is complete (projarchive.search.BackgroundIndex)."""
+        if self._background is None:
+            self._background = BackgroundIndex(self.site_dir, self.router, language="en", done=done)
+        self._background.start(pages)
+
+    def search_pause(self) -> None:
+        """A save is being built: stop making the search index again (it would be out of date)."""
+        if self._background is not None:
+            self._background.cancel(wait=False)
+
+    def preview_failed(self) -> None:
+        """The update could not be rendered: back to the last good state (the site was not touched)."""
+        if self._undo is None:
+            return
+        self.catalogue, self.pages, self._data, self._search, undo_graph, reach = self._undo
+        assert self._graph is not None
+        self._graph.restore(undo_graph)
+        self._facts.forget(record_id for kind, record_id in reach if kind == "project")
+        self._public = PublicCache()  # it holds rows of the state given up: made again in full next time
+        self._undo = None
+
+    def _meta(self, catalogue: Catalogue, spec: PageSpec) -> PageMeta:
+        current = self.catalogue
+        self.catalogue = catalogue
+        try:
+            return self.page_meta(spec.src, None)
+        finally:
+            self.catalogue = current
+
+    def _additions(self, catalogue: Catalogue) -> list[Any]:
+        """What the archive adds to hand-written pages (home page, news posts), to compare."""
+        sources = [self._homepage, *(post.src for post in catalogue.news)]
+        return [hand_written_addition(catalogue, self.settings, src, src == self._homepage, self._facts)
+                for src in sources if src is not None]
+
     # ------------------------------------------------------------------ the end
 
     def close(self) -> None:
         """Stop Pagefind if it runs (safe to call twice)."""
+        if self._background is not None:
+            self._background.cancel()
         if self._indexer is not None:
             self._indexer.close()
             self._indexer = None
