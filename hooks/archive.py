@@ -111,6 +111,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages, documents, data = session.generated_files(f.src_uri for f in files)
     for spec in pages:
         f = File.generated(config, spec.src, content="")
+        # MkDocs reads the content given; the file it is made from is there for plugins that stat a
+        # page's source (MaterialX's blog stops on a page without one; README "Platforms")
+        f.abs_src_path = session.source_path(spec)
         f.edit_uri = session.edit_path(spec)
         files.append(f)
     for dest, path in documents:

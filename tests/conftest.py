@@ -32,12 +32,40 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from tinypdf import tiny_pdf
 
+from projarchive import platforms
 from projarchive.model import RECORD_FOLDERS
 
-MKDOCS = [sys.executable, "-m", "mkdocs"]  # the command line, for the tests that run it as a maintainer would
+# The platform under test (README "Platforms"): the installed theme, and the generator named by
+# PROJARCHIVE_GENERATOR (mkdocs or properdocs; by default the platform's own: MkDocs on Material 9,
+# ProperDocs on MaterialX). Fixture archives name the installed theme in their mkdocs.yml.
+_THEMES = platforms.installed_themes()
+THEME = _THEMES[0].name if len(_THEMES) == 1 else "material"
+GENERATOR = os.environ.get("PROJARCHIVE_GENERATOR") or ("properdocs" if THEME == "materialx" else "mkdocs")
+if GENERATOR not in platforms.GENERATORS:
+    raise pytest.UsageError(f"PROJARCHIVE_GENERATOR={GENERATOR}: use one of {', '.join(platforms.GENERATORS)}")
+if GENERATOR == "properdocs":
+    # as `properdocs` does before anything else: every `mkdocs.*` import (ours below, the hook's,
+    # Material's) is ProperDocs' own module from here on
+    import properdocs.replacement  # noqa: F401
+MKDOCS = [sys.executable, "-m", GENERATOR]  # the command line, for the tests that run it as a maintainer would
+CONFIG = {"mkdocs": "mkdocs.yml", "properdocs": "properdocs.yml"}[GENERATOR]  # what the command reads
 # a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
 EPOCH = "1767225600"
 BUILD_ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def pytest_report_header() -> str:
+    found = {name: platforms.version(name) for name in ("mkdocs", "properdocs", "mkdocs-material", "mkdocs-materialx")}
+    return (f"platform: {platforms.GENERATORS[GENERATOR].label} + {platforms.THEMES[THEME].label} ("
+            + ", ".join(f"{name} {v}" for name, v in found.items() if v) + ")")
+
+
+def copy_config(root: Path) -> None:
+    """The repository's configuration files into ``root``, naming the installed theme."""
+    for name in ("mkdocs.yml", "properdocs.yml"):  # properdocs.yml only points ProperDocs at mkdocs.yml
+        shutil.copy2(REPO / name, root / name)
+    config = root / "mkdocs.yml"
+    config.write_text(platforms.with_theme(config.read_text(encoding="utf-8"), THEME), encoding="utf-8")
 
 
 @dataclass
@@ -93,9 +121,9 @@ class Archive:
         if existing:  # an archive folder already laid out (see ``copy``)
             return
         root.mkdir(parents=True, exist_ok=True)  # tmp_path / "archive" does not exist yet
-        for name in ("mkdocs.yml", "hooks", "overrides"):
-            src = REPO / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+        copy_config(root)
+        for name in ("hooks", "overrides"):
+            shutil.copytree(REPO / name, root / name)
         docs = root / "docs"
         shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("posts"))
         for folder in ("projects", "contacts", "resources", "docs/news/posts"):
@@ -165,11 +193,13 @@ class _CliFormatter(logging.Formatter):
 def _cli_logging(stream: io.StringIO) -> Iterator[None]:
     """What ``mkdocs`` sets up on the command line (mkdocs.__main__.State, _enable_warnings), for one
     build: the "mkdocs" logger at INFO, not propagated, into ``stream``; duplicate messages of
-    mkdocs.commands.build dropped; Python warnings logged at INFO. Everything is put back afterwards."""
+    mkdocs.commands.build dropped; Python warnings logged at INFO. Everything is put back afterwards.
+    ProperDocs (``GENERATOR``) does the same with its "properdocs" logger, and makes "mkdocs" (where
+    hooks and plugins log) a child of it, so their warnings count in strict mode."""
     from mkdocs import utils
     from mkdocs.__main__ import _showwarning
 
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(GENERATOR)
     saved = (logger.level, logger.propagate, logger.handlers[:], logger.disabled)
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_CliFormatter())
@@ -177,7 +207,11 @@ def _cli_logging(stream: io.StringIO) -> Iterator[None]:
     logger.propagate = False
     logger.disabled = False
     logger.handlers = [handler]
-    build_log = logging.getLogger("mkdocs.commands.build")
+    legacy = logging.getLogger("mkdocs") if GENERATOR != "mkdocs" else None
+    saved_legacy = (legacy.parent, legacy.level, legacy.propagate) if legacy else None
+    if legacy:
+        legacy.parent, legacy.level, legacy.propagate = logger, logging.NOTSET, True
+    build_log = logging.getLogger(f"{GENERATOR}.commands.build")
     duplicates = utils.DuplicateFilter()
     build_log.addFilter(duplicates)
     try:
@@ -189,6 +223,8 @@ def _cli_logging(stream: io.StringIO) -> Iterator[None]:
     finally:
         build_log.removeFilter(duplicates)
         logger.level, logger.propagate, logger.handlers, logger.disabled = saved
+        if legacy:
+            legacy.parent, legacy.level, legacy.propagate = saved_legacy
         handler.close()
 
 
@@ -377,7 +413,7 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
             _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files():
         _fresh_process_state()
         try:
-            cfg = mkdocs_config.load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=True)
+            cfg = mkdocs_config.load_config(config_file=str(root / CONFIG), site_dir=site_dir, strict=True)
             cfg.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_commands_build.build(cfg, dirty=False)
@@ -407,13 +443,15 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     (so nothing a build writes can land in the working tree)."""
     root = tmp_path_factory.mktemp("sample") / "repo"
     root.mkdir()
-    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, symlinks=True)
-        elif src.exists():
-            shutil.copy2(src, root / name)
-    return mkdocs_build(root, "-d", str(root / "built-site"))
+    copy_config(root)
+    for name in ("hooks", "overrides", "docs", *FOLDERS):
+        shutil.copytree(REPO / name, root / name, symlinks=True)
+    result = mkdocs_build(root, "-d", str(root / "built-site"))
+    keep = os.environ.get("PROJARCHIVE_KEEP_SAMPLE")  # .ci/run: for the other platforms to compare with
+    if keep and result.ok:
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(result.site, keep)
+    return result
 
 
 @pytest.fixture

@@ -26,10 +26,10 @@ def readme_commands() -> list[str]:
 
 def test_the_readme_starts_with_exactly_two_commands_serve_and_test():
     serve, test = readme_commands()
-    assert serve.endswith("mkdocs serve") and "pip install -e ." in serve
+    assert serve.endswith("mkdocs serve") and "pip install -e '.[material]'" in serve  # the platform (a)
     steps = test.split(" && ")
     assert steps[0] == "python3 -m venv .venv"
-    assert steps[1] == ".venv/bin/pip install -e '.[test]'"
+    assert steps[1] == ".venv/bin/pip install -e '.[material,test]'"
     assert steps[2].startswith(".venv/bin/python -m pytest")
 
 
@@ -41,6 +41,22 @@ def test_ci_runs_the_readme_test_command_in_a_clean_clone():
     script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert readme_commands()[1] not in script  # read from the README, not copied
     assert "mktemp -d" in script and "git clone" in script and "REQUIRE_BROWSER=1" in script
+
+
+def test_ci_builds_the_sample_and_runs_the_build_tests_on_every_platform():
+    """README "Platforms": after the suite, in the same clone, (a) and (b) build the sample with --strict,
+    (b) runs the build tests, then the clone is switched to (c) in one command, which builds and tests."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    steps = [line.strip() for line in script.splitlines() if line.strip().startswith((".venv/bin/", "PROJARCHIVE_"))]
+    wanted = [".venv/bin/mkdocs build --strict", ".venv/bin/properdocs build --strict",
+              "PROJARCHIVE_GENERATOR=properdocs .venv/bin/python -m pytest", ".venv/bin/projarchive-platform materialx",
+              ".venv/bin/properdocs build --strict", "--theme-may-differ", "PROJARCHIVE_REFERENCE_SITE="]
+    found = []
+    for want in wanted:
+        start = found[-1] + 1 if found else 0
+        found.append(next(i for i, step in enumerate(steps) if i >= start and want in step))
+    assert found == sorted(found), steps
+    assert "pytest" in steps[-1] and "tests/test_build.py" in script
 
 
 def test_the_workflow_installs_and_tests_as_the_readme_says():

@@ -22,14 +22,14 @@ SECTION = "## Every error message"
 
 # Where messages are made: (module, call name -> index of the message argument).
 MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news", "publish", "pages", "session", "render",
-           "privacy")
+           "privacy", "platforms")
 CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1, "BuildError": 0}
 # files.py and the catalogue's reference check return their messages (``return None, f"..."``) instead of reporting them
 RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure"),
              ("catalogue", "_reference_problem"), ("publish", "site_problem"),
              ("strictyaml", "forbidden_character"), ("schema", "mailto_problem"), ("schema", "_unknown_key"),
              ("files", "_facts"), ("pages", "_setting_problem"), ("render", "_unsafe_target"),
-             ("render", "bracket_problem")}
+             ("render", "bracket_problem"), ("platforms", "environment_problem")}
 # functions that collect their messages in a list (``problems.append(f"...")``) and raise them together
 APPENDING = {("session", "generated_files"), ("session", "check_published_files"), ("render", "run"),
              ("privacy", "_attributes")}

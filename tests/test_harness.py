@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 
 import jinja2
 import pytest
-from conftest import Archive, _site_dir
+from conftest import BUILD_ENV, GENERATOR, MKDOCS, Archive, _site_dir
 
 
 def test_an_in_process_build_restores_the_working_directory_environment_and_logging(tmp_path, monkeypatch):
@@ -35,3 +36,42 @@ def test_the_harness_takes_the_site_folder_option_and_refuses_others():
     assert _site_dir(("-d", "out")) == _site_dir(("--site-dir", "out")) == _site_dir(("--site-dir=out",)) == "out"
     with pytest.raises(ValueError, match="--dirty"):
         _site_dir(("--dirty",))
+
+
+WARNING_HOOK = """
+import logging
+
+log = logging.getLogger("mkdocs.hooks.warn")  # where MkDocs plugins and hooks log
+
+
+def on_files(files, config):
+    log.warning("a warning from a hook")
+    return files
+"""
+
+
+def test_a_warning_from_a_hook_or_the_generator_fails_the_build_as_on_the_command_line(tmp_path):
+    """--strict counts every warning: a hook's (logged under "mkdocs", which ProperDocs' command line
+    makes a child of its "properdocs" logger) and the generator's own (a link to a missing page). The
+    in-process build stops on both and prints them as ``GENERATOR build --strict`` does."""
+    archive = Archive(tmp_path / "archive")
+    archive.write("warn.py", WARNING_HOOK)
+    archive.write("docs/notes.md", "# Notes\n\nSee [the missing page](missing.md).\n")
+    config = archive.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "hooks:\n  - hooks/archive.py\n" in text
+    config.write_text(text.replace("hooks:\n  - hooks/archive.py\n", "hooks:\n  - hooks/archive.py\n  - warn.py\n"),
+                      encoding="utf-8")
+    result = archive.build()
+    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=archive.root, env={**os.environ, **BUILD_ENV},
+                          capture_output=True, text=True, timeout=300, check=False)
+
+    def warnings(output: str) -> list[str]:
+        return [line for line in output.splitlines() if line.startswith("WARNING")]
+
+    assert result.returncode == proc.returncode == 1, (result.output, proc.stdout + proc.stderr)
+    found = warnings(result.output)
+    assert "WARNING -  a warning from a hook" in found
+    assert any("notes.md" in line and "missing.md" in line for line in found), found
+    assert found == warnings(proc.stderr), (GENERATOR, proc.stderr)
+    assert result.output.rstrip().endswith(f"Aborted with {len(found)} warnings in strict mode!")

@@ -312,7 +312,7 @@ def test_two_builds_started_together_leave_one_whole_site(big):
     assert winner == ("B" if builds[1].pid != other else "A"), "the build that waited published last"
     assert sorted(os.listdir(archive.root)) == sorted(
         ["contacts", "docs", "hooks", "mkdocs-b.yml", "mkdocs.yml", "overrides", "projects", "resources", "site",
-         ".cache"])
+         ".cache", "properdocs.yml"])
 
 
 def wait_for(condition, proc: subprocess.Popen, timeout: float = 300) -> bool:

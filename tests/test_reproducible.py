@@ -13,16 +13,16 @@ import os
 import shutil
 import subprocess
 
-from conftest import BUILD_ENV, FOLDERS, MKDOCS, REPO, snapshot
+from conftest import BUILD_ENV, FOLDERS, MKDOCS, REPO, copy_config, snapshot
 
 
 def test_two_builds_of_the_sample_archive_are_byte_identical(sample, tmp_path):
     assert sample.ok, sample.output
     root = tmp_path / "elsewhere" / "deeper" / "copy"
     root.mkdir(parents=True)
-    for name in ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    copy_config(root)
+    for name in ("hooks", "overrides", "docs", *FOLDERS):
+        shutil.copytree(REPO / name, root / name)
     seed = "1" if os.environ.get("PYTHONHASHSEED") == "4242" else "4242"  # not this process's seed
     proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=root, env={**os.environ, **BUILD_ENV, "PYTHONHASHSEED": seed},
                           capture_output=True, text=True, timeout=300, check=False)

@@ -456,11 +456,17 @@ def test_workflow_validates_tests_builds_strict_and_deploys_pages_from_main():
     runs = [s.get("run", "") for s in build["steps"]]
     uses = [s.get("uses", "") for s in build["steps"]]
     order = [next(i for i, r in enumerate(runs) if pattern in r) for pattern in
-             ("scripts/validate.py", "pytest", "mkdocs build --strict")]
+             ("scripts/validate.py", "pytest", "${{ matrix.command }} build --strict")]
     assert order == sorted(order), "validate, then test, then build"
+    # on each platform (README "Platforms"); the site deployed is the one built on (a)
+    platforms = build["strategy"]["matrix"]["include"]
+    assert sorted((p["command"], p["theme"]) for p in platforms) == [
+        ("mkdocs", "material"), ("properdocs", "material"), ("properdocs", "materialx")]
+    assert [(p["command"], p["theme"]) for p in platforms if p["deploy"]] == [("mkdocs", "material")]
+    assert build["strategy"]["fail-fast"] is False
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "site"
-    assert "refs/heads/main" in upload["if"] and "push" in upload["if"]
+    assert "matrix.deploy" in upload["if"] and "refs/heads/main" in upload["if"] and "push" in upload["if"]
     assert any(u.startswith("actions/checkout@") for u in uses)
     assert "refs/heads/main" in deploy["if"] and deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}

@@ -9,6 +9,7 @@ page. The MkDocs hook only hands these to MkDocs; tests call them directly.
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -128,6 +129,27 @@ def _setting_problem(rule: tuple[Any, ...], value: Any) -> str | None:
     if len(text) > rule[1]:
         return f"is {len(text):,} characters long; at most {rule[1]:,} are allowed here"
     return None
+
+
+def settings_file(config_file: str) -> str:
+    """The file where ``extra.archive`` is written: ``config_file``, or the file it INHERITs when it
+    has no ``extra`` of its own (ProperDocs reads properdocs.yml, which only inherits mkdocs.yml)."""
+    seen = set()
+    while config_file not in seen:
+        seen.add(config_file)
+        try:
+            with open(config_file, encoding="utf-8-sig") as f:
+                root = yaml.compose(f, Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return config_file
+        if not isinstance(root, yaml.MappingNode):
+            return config_file
+        keys = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+        parent = keys.get("INHERIT")
+        if "extra" in keys or not isinstance(parent, yaml.ScalarNode):
+            return config_file
+        config_file = os.path.normpath(os.path.join(os.path.dirname(config_file), parent.value))
+    return config_file
 
 
 def setting_marks(config_file: str) -> dict[str, tuple[int, int]]:

@@ -40,10 +40,12 @@ from .pages import (
     record_refs,
     render_page,
     setting_marks,
+    settings_file,
     settings_from,
     shared_nav_key,
     site_pages,
 )
+from .platforms import environment_problem
 from .preview import ReferenceGraph, candidates, changed_documents, changed_records
 from .privacy import EmailPrivacy, without_addresses, without_addresses_in
 from .problems import ArchiveError, BuildError
@@ -141,14 +143,17 @@ class BuildSession:
     def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None,
                  notify: Callable[[str], None] = print) -> None:
         env = dict(os.environ if environ is None else environ)
+        problem = environment_problem()
+        if problem:
+            raise BuildError(problem)
         self.config = config
         self.serving = config.command == "serve"
         # "0": every page renders every part itself (a test compares); see render.SharedParts
         self.share_parts = env.get("PROJARCHIVE_NAV_CACHE") != "0"
         try:
-            marks = setting_marks(config.config_file) if config.config_file else {}
-            self.settings: Settings = settings_from(config.options, marks, os.path.basename(config.config_file)
-                                                    or "mkdocs.yml")
+            written = settings_file(config.config_file) if config.config_file else ""
+            marks = setting_marks(written) if written else {}
+            self.settings: Settings = settings_from(config.options, marks, os.path.basename(written) or "mkdocs.yml")
             day = build_date(env)
             wait = lock_wait(env)
         except SettingsError as e:
@@ -279,6 +284,16 @@ class BuildSession:
     def generates(self, src: str) -> bool:
         """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
         return src in self.pages
+
+    def source_path(self, spec: PageSpec) -> str:
+        """The file a generated page is made from: its YAML record, or for a listing its template.
+
+        The site generator is given each page's content in memory and never reads this file, but
+        plugins may look at it: MaterialX's blog plugin asks for the creation date of every page's
+        source (README "Platforms"), and a page without one stops its build."""
+        if spec.record:
+            return os.path.join(self.config.root, *spec.record.split("/"))
+        return os.path.join(self.config.templates, *spec.template.split("/"))
 
     def markdown_extensions(self) -> list[Any]:
         """Extensions the site generator's own Markdown needs (hand-written pages, news posts): the
