@@ -103,8 +103,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _session().start()
 
 
+@_reported
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    found = _session().page_meta(page.file.src_uri, page.meta.get("template"))
+    found = _session().page_meta(page.file.src_uri, page.meta.get("template"), page.meta, page.is_homepage)
     page.meta.update(found.meta)
     if found.update_date:
         page.update_date = found.update_date
@@ -140,7 +141,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 @_reported
 def on_env(env, config: MkDocsConfig, files: Files):
-    env.globals["archive_once"] = _session().shared_parts  # main.html: parts rendered once per folder
+    env.globals.update(_session().template_globals())  # archive_once (main.html), archive_search (header)
     _session().pages_read()
     return env
 
