@@ -25,6 +25,7 @@ from .dates import build_date
 from .files import CACHE_FILE, FactsCache, file_dest
 from .model import RECORD_FOLDERS
 from .pages import (
+    BROWSE_SRC,
     SEARCH_SRC,
     PageSpec,
     Settings,
@@ -38,7 +39,7 @@ from .problems import ArchiveError, BuildError
 from .public import PolicyWriter, public_files
 from .publish import discard, publish, staging_dir
 from .render import SharedParts, make_environment
-from .router import Router
+from .router import Router, listing_src
 from .search import IndexedPart, IndexReport, SiteIndexer
 from .search_facts import AUDIENCES, LAST_TYPE, page_facts
 from .seo import page_meta, record_lastmod
@@ -172,12 +173,16 @@ class BuildSession:
 
     def template_globals(self) -> dict[str, Any]:
         """What every page's templates may use (the site generator's own template environment):
-        ``archive_once`` (main.html: parts rendered once per folder) and ``archive_search`` (the
-        header's search box: where the results page is, which type of result comes last)."""
+        ``archive_once`` (main.html: parts rendered once per folder), ``archive_search`` (the
+        header's search box: where the results page is, which type of result comes last) and
+        ``archive_listings`` (the URLs of the ways in, for the 404 page)."""
         url = self.router.url
         return {
             "archive_once": self.shared_parts,
             "archive_search": {"page": url(SEARCH_SRC), "last_type": LAST_TYPE},
+            "archive_listings": {"projects": url(listing_src("project")), "browse": url(BROWSE_SRC),
+                                 "resources": url(listing_src("resource")), "contacts": url(listing_src("contact")),
+                                 "home": url("index.md")},
         }
 
     def page_meta(self, src: str, template: str | None, front_matter: Mapping[str, Any] | None = None,
