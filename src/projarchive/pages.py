@@ -12,12 +12,13 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment
 
 from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
-from .facets import KIND, FacetGroup, Option, facet_groups
+from .facets import ACTIVE, FINISHED, KIND, FacetGroup, Option, facet_groups
 from .files import file_dest
 from .model import RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
 from .privacy import details_withheld
@@ -425,18 +426,27 @@ def finder_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
 
 
 def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
-    """What the home page adds below its hand-written introduction."""
-    finished = sum(1 for p in cat.projects.values() if cat.is_finished(p))
+    """What the home page adds below its hand-written introduction: counts, the projects that
+    finished most recently and those still running (``recent`` of each; the counts lead to the
+    browse page filtered to all of them), themes, regions and news."""
+    finished = [p for p in cat.projects.values() if cat.is_finished(p)]
+    running = [p for p in cat.projects.values() if not cat.is_finished(p)]  # newest first, as listed
+    # the last day it ran (or, with no end recorded, the first); newest first
+    finished.sort(key=lambda p: ((p.end or p.start).last_day, p.start.first_day), reverse=True)
     return {
         "counts": {
             "projects": len(cat.projects),
-            "finished": finished,
+            "finished": len(finished),
+            "running": len(running),
             "programmes": len(cat.programmes),
             "resources": len(cat.resources),
             "files": len({f.file for r in cat.resources.values() for f in r.files}),
             "contacts": len(cat.contacts),
         },
-        "recent": [_project_card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
+        "finished": [_project_card(cat, p) for p in finished[: settings.recent]],
+        "running": [_project_card(cat, p) for p in running[: settings.recent]],
+        "browse": {"src": BROWSE_SRC, "finished": "?" + urlencode({"status": FINISHED}),
+                   "running": "?" + urlencode({"status": ACTIVE})},
         "themes": cat.themes,
         "regions": cat.regions,
         "news": cat.news[:3],
