@@ -35,12 +35,13 @@
   var fixed = JSON.parse(root.getAttribute("data-fixed") || "{}");  // filters the page always applies
   var boxes = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-facet] input[type=checkbox]"));
   var FEW = 8;  // values a long facet shows until "Show all" (facets.FEW)
+  var FIRST = 5;  // results shown before the rest of the page's have arrived
   var page = 1;
   var current = 0;
   var restoreScroll = true;
   var layouts = [];
-  var pagefind = core.load(root.getAttribute("data-pagefind-bundle"), root.getAttribute("data-site-root"))
-    .then(function (pf) { return pf.filters().then(function () { return pf; }); });  // every filter: counts
+  var pagefind = core.load(root.getAttribute("data-pagefind-bundle"), root.getAttribute("data-site-root"));
+  var everyFilter = pagefind.then(function (pf) { return pf.filters(); });  // for the counts of every value
 
   // ------------------------------------------------------------------ the address
 
@@ -231,6 +232,21 @@
     results.setAttribute("data-settled", "");
   }
 
+  /* The counts beside every value: what ticking it would give. A ticked value widens its own facet
+     (any of them), so each facet with ticks is counted by a search without its own ticks. */
+  function counting(pf, q, filters) {
+    var own = Object.keys(filters).filter(function (k) { return k !== "year" && !(k in fixed); });
+    return Promise.all([core.find(pf, q || null, filters)].concat(own.map(function (key) {
+      return core.find(pf, q || null, without(filters, key));
+    }))).then(function (all) {
+      var counts = Object.assign({}, all[0].counts);
+      own.forEach(function (key, i) { counts[key] = all[i + 1].counts[key] || {}; });
+      return counts;
+    });
+  }
+
+  /* Show what the form asks: the results first, then (every filter of the index loaded, which
+     the first search need not wait for) the counts. `data-settled` once both are shown. */
   function run() {
     var ticket = ++current;
     var q = words.value.trim();
@@ -238,54 +254,55 @@
     var filtered = tickedCount() > 0;
     results.removeAttribute("data-settled");
     status.textContent = mode === "browse" ? "Looking…" : "Searching…";
+    var loaded = null;
     pagefind.then(function (pf) {
+      loaded = pf;
       if (mode === "search" && !q && !filtered) {
-        return pf.filters().then(function (counts) { return { counts: counts }; });
-      }
-      var sort = q ? null : { date: "desc" };
-      /* A ticked value widens its own facet (any of them), so each facet with ticks is counted by a
-         search without its own ticks: the count says what ticking that value would give. */
-      var own = Object.keys(filters).filter(function (k) { return k !== "year" && !(k in fixed); });
-      return Promise.all([core.find(pf, q || null, filters, sort)].concat(own.map(function (key) {
-        return core.find(pf, q || null, without(filters, key));
-      }))).then(function (all) {
-        var counts = Object.assign({}, all[0].counts);
-        own.forEach(function (key, i) { counts[key] = all[i + 1].counts[key] || {}; });
-        return { found: all[0], counts: counts };
-      });
-    }).then(function (out) {
-      if (ticket !== current) return null;
-      updateCounts(out.counts);
-      if (!out.found) {
         list.replaceChildren();
         renderPager(0, 0);
         status.textContent = "Type words to search for above, or choose a filter.";
         return null;
       }
-      var total = out.found.total;
-      var pages = Math.max(1, Math.ceil(total / perPage));
-      if (page > pages) {
-        page = pages;
-        history.replaceState(history.state, "", address(params()));
-      }
-      var slice = out.found.results.slice((page - 1) * perPage, page * perPage);
-      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
-        if (ticket !== current) return;
-        list.replaceChildren();
-        data.forEach(function (d) { list.appendChild(mode === "browse" ? card(d) : result(d, !!q)); });
-        if (list.tagName === "OL") list.start = (page - 1) * perPage + 1;
-        status.textContent = say(total, q, filtered);
-        renderPager(total, pages);
-        results.setAttribute("data-total", String(total));
+      return core.find(pf, q || null, filters, q ? null : { date: "desc" }).then(function (found) {
+        if (ticket !== current) return null;
+        var total = found.total;
+        var pages = Math.max(1, Math.ceil(total / perPage));
+        if (page > pages) {
+          page = pages;
+          history.replaceState(history.state, "", address(params()));
+        }
+        var slice = found.results.slice((page - 1) * perPage, page * perPage);
+        var fetched = slice.map(function (r) { return r.data(); });
+        function add(data) {
+          data.forEach(function (d) { list.appendChild(mode === "browse" ? card(d) : result(d, !!q)); });
+        }
+        /* the first few on screen as soon as they arrive (the top of the page), then the rest */
+        return Promise.all(fetched.slice(0, FIRST)).then(function (data) {
+          if (ticket !== current) return null;
+          list.replaceChildren();
+          add(data);
+          if (list.tagName === "OL") list.start = (page - 1) * perPage + 1;
+          status.textContent = say(total, q, filtered);
+          results.setAttribute("data-total", String(total));
+          return Promise.all(fetched.slice(FIRST));
+        }).then(function (data) {
+          if (ticket !== current || !data) return;
+          add(data);
+          renderPager(total, pages);
+          if (restoreScroll) {
+            restoreScroll = false;
+            var y = history.state && history.state.y;
+            if (y) window.scrollTo(0, y);
+          }
+        });
       });
     }).then(function () {
+      if (ticket !== current) return null;
+      return everyFilter.then(function () { return counting(loaded, q, filters); });
+    }).then(function (counts) {
       if (ticket !== current) return;
+      updateCounts(counts);
       results.setAttribute("data-settled", "");
-      if (restoreScroll) {
-        restoreScroll = false;
-        var y = history.state && history.state.y;
-        if (y) window.scrollTo(0, y);
-      }
     }).catch(function () {
       if (ticket === current) unavailable();
     });

@@ -110,8 +110,11 @@
     resultsAddress: resultsAddress
   };
 
-  /* The finder pages' script (browse, search results), fetched only where there is a finder. */
-  if (document.querySelector("[data-archive-finder]") && document.currentScript) {
+  /* The finder pages' script (browse, search results), fetched only where there is a finder; the
+     index starts loading at once, while finder.js is on its way. */
+  var finderRoot = document.querySelector("[data-archive-finder]");
+  if (finderRoot && document.currentScript) {
+    load(finderRoot.getAttribute("data-pagefind-bundle"), finderRoot.getAttribute("data-site-root"));
     var finder = document.createElement("script");
     finder.src = new URL("finder.js", document.currentScript.src).href;
     document.body.appendChild(finder);
