@@ -145,7 +145,9 @@ def make_png(width: int = 2, height: int = 1) -> bytes:
 def text(el) -> str:
     """The visible text of an element with whitespace collapsed, as a reader (or screen reader) gets it.
 
-    A ``<br>`` counts as a space; Markdown's permalink anchors (``¶``) are left out.
+    A ``<br>`` counts as a space; Markdown's permalink anchors (``¶``) and what is inside a
+    ``hidden`` element (what a page tells the search index, partials/archive-indexed.html) are
+    left out.
     """
     import copy
 
@@ -154,6 +156,8 @@ def text(el) -> str:
         br.replace_with(" ")
     for link in el.select("a.headerlink"):
         link.decompose()
+    for hidden in el.select("[hidden]"):
+        hidden.decompose()
     return " ".join(el.get_text().split())
 
 
