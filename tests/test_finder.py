@@ -184,6 +184,7 @@ def test_enter_opens_the_results_page_with_every_result_the_drop_down_announced(
     _settled(page)
     assert page.locator("#archive-finder-status").inner_text() == f"{total} results for “learners”."
     assert page.locator("#archive-finder-q").input_value() == "learners"
+    assert page.title().startswith("learners - Search the archive")  # as Back's list of pages says it
     results = _every_result(page)
     assert len(results) == total and len(set(results)) == total
     listed = {title for title, _, _ in results}

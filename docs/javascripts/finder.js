@@ -36,6 +36,7 @@
   var boxes = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-facet] input[type=checkbox]"));
   var FEW = 8;  // values a long facet shows until "Show all" (facets.FEW)
   var FIRST = 5;  // results shown before the rest of the page's have arrived
+  var title = document.title;
   var page = 1;
   var current = 0;
   var restoreScroll = true;
@@ -284,6 +285,7 @@
           if (list.tagName === "OL") list.start = (page - 1) * perPage + 1;
           status.textContent = say(total, q, filtered);
           results.setAttribute("data-total", String(total));
+          if (mode === "search") document.title = (q ? q + " - " : "") + title;  // history lists the search
           return Promise.all(fetched.slice(FIRST));
         }).then(function (data) {
           if (ticket !== current || !data) return;
