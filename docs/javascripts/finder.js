@@ -34,7 +34,6 @@
   var perPage = parseInt(root.getAttribute("data-per-page"), 10) || 20;
   var fixed = JSON.parse(root.getAttribute("data-fixed") || "{}");  // filters the page always applies
   var boxes = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-facet] input[type=checkbox]"));
-  var FEW = 8;  // values a long facet shows until "Show all" (facets.FEW)
   var FIRST = 5;  // results shown before the rest of the page's have arrived
   var title = document.title;
   var page = 1;
@@ -322,12 +321,13 @@
     var find = fieldset.querySelector("[data-facet-find]");
     var found = find ? document.getElementById(find.getAttribute("aria-describedby")) : null;
     var names = items.map(function (li) { return fold(li.querySelector("label").firstChild.textContent); });
+    var few = parseInt(fieldset.getAttribute("data-facet-long"), 10);  // shown until "Show all" (facets.FEW)
     var open = false;
     function layout() {
       var term = find ? fold(find.value.trim()) : "";
       var n = 0;
       items.forEach(function (li, i) {
-        var show = term ? names[i].indexOf(term) >= 0 : open || i < FEW || li.querySelector("input").checked;
+        var show = term ? names[i].indexOf(term) >= 0 : open || i < few || li.querySelector("input").checked;
         li.hidden = !show;
         if (show) n++;
       });

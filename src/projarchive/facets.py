@@ -94,6 +94,10 @@ class FacetGroup:
         return len(self.options) > LONG
 
     @property
+    def few(self) -> int:
+        return FEW
+
+    @property
     def findable(self) -> bool:
         """Long enough to deserve a box that finds a value in it."""
         return len(self.options) >= FIND

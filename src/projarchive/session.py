@@ -203,7 +203,7 @@ class BuildSession:
         }
         if spec.description:
             meta["description"] = str(escape(spec.description))
-        if spec.search is None:
+        if not spec.searchable:
             meta["search"] = {"exclude": True}  # Material's convention; partials/content.html reads it
         else:
             meta["archive_search"] = spec.search  # partials/archive-indexed.html renders it
