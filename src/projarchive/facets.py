@@ -28,6 +28,7 @@ PLURALS: dict[str, str] = {
 YEAR = "year"  # every year a project ran; the browse form asks for a from–to range
 KIND = "type"  # every indexed page says what it is (search_facts.TYPES); the browse page searches projects only
 FINISHED, ACTIVE = "Finished", "Active"  # the values of the status facet
+PROJECT, PROGRAMME = "Project", "Programme"  # a project page's type (search_facts.TYPES has every type)
 MAX_YEARS = 100  # a project "onwards" from long ago does not list centuries of years
 
 # A long facet shows its first FEW values and a "Show all n" button (values ticked are always shown);
@@ -51,7 +52,7 @@ def project_years(cat: Catalogue, p: Project) -> tuple[int, ...]:
 
 def project_facets(cat: Catalogue, p: Project) -> tuple[Facet, ...]:
     """The project's filter values, in a stable order (one Facet per value)."""
-    out = [Facet(KIND, "Programme" if cat.is_programme(p) else "Project")]
+    out = [Facet(KIND, PROGRAMME if cat.is_programme(p) else PROJECT)]
     out += [Facet("theme", t) for t in p.themes]
     out += [Facet("region", r) for r in p.regions]
     out.append(Facet("status", FINISHED if cat.is_finished(p) else ACTIVE))

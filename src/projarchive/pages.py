@@ -18,7 +18,7 @@ from jinja2 import Environment
 
 from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
-from .facets import ACTIVE, FINISHED, KIND, FacetGroup, Option, facet_groups
+from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, FacetGroup, Option, facet_groups
 from .files import file_dest
 from .model import RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
 from .privacy import details_withheld
@@ -401,13 +401,13 @@ def finder_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     record, by words and filters). Both are forms whose state lives in the address, worked by
     docs/javascripts/finder.js with the search index; neither is a search result itself."""
     groups, years = facet_groups(cat)
-    links = {"projects": "projects/index.md", "themes": "themes/index.md", "regions": "regions/index.md",
+    links = {"projects": listing_src("project"), "themes": "themes/index.md", "regions": "regions/index.md",
              "programmes": "programmes/index.md", "resources": listing_src("resource"),
              "contacts": listing_src("contact")}
     browse = PageSpec(
         BROWSE_SRC, "Browse projects", "archive/browse.html",
         {"groups": groups, "years": years, "total": len(cat.projects), "per_page": settings.per_page,
-         "fixed": {KIND: ["Project", "Programme"]}, "listings": links},
+         "fixed": {KIND: [PROJECT, PROGRAMME]}, "listings": links},
         description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
         hide=("toc",),
     )

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 from .catalogue import Catalogue
 from .dates import date_range
-from .facets import ACTIVE, FINISHED, KIND, YEAR, Facet, project_facets
+from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, YEAR, Facet, project_facets, sort_key
 from .model import RESOURCE_KIND_NAMES, Contact, NewsPost, Project, Resource
 
 MAINTAINERS = "For maintainers"
 
 TYPES: dict[str, str] = {
-    "Project": "Projects",
-    "Programme": "Programmes",
+    PROJECT: "Projects",
+    PROGRAMME: "Programmes",
     "Document": "Documents",
     "Person": "People",
     "Organisation": "Organisations",
@@ -78,7 +78,7 @@ def _sentence(label: str, values: tuple[str, ...] | list[str]) -> str:
 
 def project_facts(cat: Catalogue, p: Project) -> SearchFacts:
     finished = cat.is_finished(p)
-    kind = "Programme" if cat.is_programme(p) else "Project"
+    kind = PROGRAMME if cat.is_programme(p) else PROJECT
     dates = date_range(p.start, p.end)
     status = FINISHED if finished else ACTIVE
     programme = cat.projects[p.programme].label if p.programme else None
@@ -88,7 +88,7 @@ def project_facts(cat: Catalogue, p: Project) -> SearchFacts:
     )))
     return SearchFacts(
         type=kind, facts=_join(dates, status), filters=tuple(f for f in project_facets(cat, p) if f.key != KIND),
-        date=p.start.first_day.isoformat(), words=words,
+        date=sort_key(p), words=words,
         extra_meta=(("dates", dates), ("status", status)),
     )
 
