@@ -2,19 +2,26 @@
 
 ``archive`` copies the real mkdocs.yml, hooks/, overrides/ and hand-written docs
 into ``tmp_path`` with empty record folders; a test writes the records it needs
-(``archive.write("projects/x.yml", text)``) and calls ``archive.build()``,
-which runs ``mkdocs build --strict`` as a maintainer would and returns the
-result. Any warning fails the build (strict), so unchecked warnings fail tests.
+(``archive.write("projects/x.yml", text)``) and calls ``archive.build()``, which
+does what ``mkdocs build --strict`` does, in this process (``mkdocs_build``: no
+interpreter and no MkDocs import per build), and returns the result. Any warning
+fails the build (strict), so unchecked warnings fail tests. The command line
+itself is run by test_reproducible.py and test_mistakes.py.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import shutil
-import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+import traceback
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,9 +31,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from tinypdf import tiny_pdf
 
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+from projarchive.model import RECORD_FOLDERS
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]  # the command line, for the tests that run it as a maintainer would
 # a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
 EPOCH = "1767225600"
+BUILD_ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
 
 
 @dataclass
@@ -34,19 +44,40 @@ class BuildResult:
     returncode: int
     output: str
     site: Path
+    # parsed pages, by file, with the (mtime, size) they were parsed at: see ``soup``
+    _parsed: dict[tuple[Path, bool], tuple[tuple[int, int], BeautifulSoup]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0
 
+    def pages(self) -> list[Path]:
+        """Every built HTML file, sorted."""
+        return sorted(self.site.rglob("*.html"))
+
+    def soup(self, file: Path, *, revealed: bool = False) -> BeautifulSoup:
+        """The parsed HTML of a built file, as written (or, ``revealed``, with contact emails decoded).
+
+        Parsed once per result and shared by every test that reads the same page (parsing the
+        sample's pages takes seconds), so treat it as read-only: ``text()`` works on a copy. A file
+        rewritten since (a rebuild into the same folder) is parsed again."""
+        stat = file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._parsed.get((file, revealed))
+        if cached is None or cached[0] != stamp:
+            soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+            cached = self._parsed[(file, revealed)] = (stamp, reveal_emails(soup) if revealed else soup)
+        return cached[1]
+
     def html(self, url_path: str) -> BeautifulSoup:
-        """Parsed HTML of the page at ``url_path`` (e.g. ``projects/x/``)."""
+        """Parsed HTML of the page at ``url_path`` (e.g. ``projects/x/``); read-only (see ``soup``)."""
         path = self.site / url_path
         if url_path.endswith("/") or not url_path:
             path = path / "index.html"
         assert path.is_file(), f"{url_path} was not built; output:\n{self.output}"
         # as a visitor's browser shows it: contact emails decoded by contact-email.js (issue #5)
-        return reveal_emails(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"))
+        return self.soup(path, revealed=True)
 
     def article(self, url_path: str) -> BeautifulSoup:
         """Just the page's main content (Material's article), without header, nav or footer."""
@@ -56,8 +87,10 @@ class BuildResult:
 
 
 class Archive:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, existing: bool = False) -> None:
         self.root = root
+        if existing:  # an archive folder already laid out (see ``copy``)
+            return
         root.mkdir(parents=True, exist_ok=True)  # tmp_path / "archive" does not exist yet
         for name in ("mkdocs.yml", "hooks", "overrides"):
             src = REPO / name
@@ -79,16 +112,226 @@ class Archive:
         path.write_bytes(data)
         return path
 
+    def copy(self, root: Path) -> Archive:
+        """A copy of this archive's folder, sources and whatever was built, at ``root``: a test that
+        changes or rebuilds an archive a module fixture built starts from its own copy."""
+        shutil.copytree(self.root, root, symlinks=True)
+        return Archive(root, existing=True)
+
     def build(self, *args: str, env: dict[str, str] | None = None) -> BuildResult:
-        environ = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-        proc = subprocess.run(
-            [*MKDOCS, "build", "--strict", *args], check=False, cwd=self.root, env=environ,
-            capture_output=True, text=True, timeout=300,
-        )
-        return BuildResult(proc.returncode, proc.stdout + proc.stderr, self.root / "site")
+        """``mkdocs build --strict [args]`` in this archive (in process; see ``mkdocs_build``)."""
+        return mkdocs_build(self.root, *args, env=env)
 
 
-FOLDERS = ("projects", "contacts", "resources")
+# --------------------------------------------------------------------------- building in process
+
+
+@contextlib.contextmanager
+def environ(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set, restored afterwards (like monkeypatch.setenv, usable
+    from session fixtures)."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[None]:
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+class _CliFormatter(logging.Formatter):
+    """The command line's log lines (mkdocs.__main__.ColorFormatter), without colour and without
+    wrapping to a terminal's width: ``INFO    -  message``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname:<8}-  {super().format(record)}"
+
+
+@contextlib.contextmanager
+def _cli_logging(stream: io.StringIO) -> Iterator[None]:
+    """What ``mkdocs`` sets up on the command line (mkdocs.__main__.State, _enable_warnings), for one
+    build: the "mkdocs" logger at INFO, not propagated, into ``stream``; duplicate messages of
+    mkdocs.commands.build dropped; Python warnings logged at INFO. Everything is put back afterwards."""
+    from mkdocs import utils
+    from mkdocs.__main__ import _showwarning
+
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.level, logger.propagate, logger.handlers[:], logger.disabled)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_CliFormatter())
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.disabled = False
+    logger.handlers = [handler]
+    build_log = logging.getLogger("mkdocs.commands.build")
+    duplicates = utils.DuplicateFilter()
+    build_log.addFilter(duplicates)
+    try:
+        with warnings.catch_warnings():
+            if not sys.warnoptions:
+                warnings.simplefilter("module", DeprecationWarning)
+                warnings.showwarning = _showwarning
+            yield
+    finally:
+        build_log.removeFilter(duplicates)
+        logger.level, logger.propagate, logger.handlers, logger.disabled = saved
+        handler.close()
+
+
+def _site_dir(args: tuple[str, ...]) -> str | None:
+    """The one command-line option the tests use: ``-d DIR`` / ``--site-dir DIR``."""
+    rest = list(args)
+    site_dir = None
+    while rest:
+        arg = rest.pop(0)
+        if arg in ("-d", "--site-dir") and rest:
+            site_dir = rest.pop(0)
+        elif arg.startswith("--site-dir="):
+            site_dir = arg.split("=", 1)[1]
+        else:
+            raise ValueError(f"mkdocs_build does not know the option {arg!r}; add it to conftest._site_dir")
+    return site_dir
+
+
+class _TemplateCodeCache:
+    """Jinja's compiled templates, kept for the test session (a jinja2 BytecodeCache held in memory).
+
+    Compiling Material's and our templates is half of the CPU time of a small build, and each build
+    (like each ``mkdocs build`` process) makes new Jinja environments and compiles them again. The
+    compiled code is looked up by template name, file, a checksum of the source (Jinja's own check)
+    and every environment option that changes what Jinja generates, so a changed template or another
+    environment compiles afresh; what is rendered is the same. Installed on the environments made
+    during a build only (``installed``)."""
+
+    def __init__(self) -> None:
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.code: dict[str, tuple[str, object]] = {}
+
+            def get_bucket(self, environment, name, filename, source):
+                key = repr((name, filename, _compile_options(environment, name)))
+                bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+                self.load_bytecode(bucket)
+                return bucket
+
+            def load_bytecode(self, bucket) -> None:
+                hit = self.code.get(bucket.key)
+                if hit is not None and hit[0] == bucket.checksum:
+                    bucket.code = hit[1]
+
+            def dump_bytecode(self, bucket) -> None:
+                self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+        self.cache = Cache()
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        import jinja2
+
+        original = jinja2.Environment.__init__
+        cache = self.cache
+
+        def __init__(env, *args, **kwargs):
+            original(env, *args, **kwargs)
+            if env.bytecode_cache is None:
+                env.bytecode_cache = cache
+
+        jinja2.Environment.__init__ = __init__
+        try:
+            yield
+        finally:
+            jinja2.Environment.__init__ = original
+
+
+def _compile_options(env, name: str) -> tuple:
+    """What Jinja's lexer, parser and code generator read from an environment (jinja2 3.1)."""
+    def functions(table: dict) -> tuple:  # names, and how each is called (pass_context …)
+        return tuple(sorted((key, repr(getattr(f, "jinja_pass_arg", None))) for key, f in table.items()))
+
+    autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    return (type(env).__qualname__, env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+            env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+            env.keep_trailing_newline, tuple(sorted(env.extensions)), autoescape, env.optimized, env.is_async,
+            repr(env.finalize), env.code_generator_class.__qualname__, functions(env.filters), functions(env.tests))
+
+
+_TEMPLATE_CODE = _TemplateCodeCache()
+
+
+def _fresh_process_state() -> None:
+    """Forget what MkDocs keeps for the life of a process, so every build starts as ``mkdocs build``
+    in a new process does: the hooks module is loaded once per file path (``Hooks._load_hook`` is an
+    lru_cache) and would keep its module globals, and its ``_Build.share_parts`` default
+    (PROJARCHIVE_NAV_CACHE) is read when the module is executed; plugin instances that have
+    on_startup (Material's blog) are kept in ``MkDocsConfig.plugins.plugin_cache``."""
+    from mkdocs.config import config_options
+    from mkdocs.config.defaults import MkDocsConfig
+
+    config_options.Hooks._load_hook.cache_clear()
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
+def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> BuildResult:
+    """``mkdocs build --strict [-d DIR]`` run in ``root``, in this process.
+
+    The same steps as mkdocs.__main__.build_command: load_config(strict=True), on_startup,
+    build, on_shutdown, with the working directory, environment (``SOURCE_DATE_EPOCH``,
+    ``NO_MKDOCS_2_WARNING`` and ``env``) and logging of the command line, all put back afterwards.
+    ``output`` is what the command prints: the log lines, then the message of an error (for
+    ``Abort``: a blank line and the message; other MkDocs errors ``Error: message``; anything else
+    its traceback); ``returncode`` is its exit status.
+    """
+    from click import ClickException
+    from mkdocs import config as mkdocs_config
+    from mkdocs.commands import build as mkdocs_commands_build
+    from mkdocs.exceptions import Abort
+
+    root = Path(root)
+    site_dir = _site_dir(args)
+    stream = io.StringIO()
+    returncode = 0
+    with environ({**BUILD_ENV, **(env or {})}), working_directory(root), _cli_logging(stream), \
+            _TEMPLATE_CODE.installed():
+        _fresh_process_state()
+        try:
+            cfg = mkdocs_config.load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=True)
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_commands_build.build(cfg, dirty=False)
+            finally:
+                cfg.plugins.on_shutdown()
+        except Abort as e:  # a SystemExit: not caught by `except Exception`
+            stream.write("\n" + e.format_message() + "\n")
+            returncode = e.exit_code
+        except ClickException as e:
+            stream.write(f"Error: {e.format_message()}\n")
+            returncode = e.exit_code
+        except Exception:  # noqa: BLE001 - like the command line: any other error exits 1 with its traceback
+            stream.write(traceback.format_exc())
+            returncode = 1
+        finally:
+            _fresh_process_state()  # drop this build's hook module and plugins now, not at the next build
+    site = Path(site_dir) if site_dir else root / "site"
+    return BuildResult(returncode, stream.getvalue(), site if site.is_absolute() else root / site)
+
+
+FOLDERS = tuple(RECORD_FOLDERS.values())  # projects, contacts, resources
 
 
 @pytest.fixture(scope="session")
@@ -103,11 +346,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
             shutil.copytree(src, root / name, symlinks=True)
         elif src.exists():
             shutil.copy2(src, root / name)
-    out = root / "built-site"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([*MKDOCS, "build", "--strict", "-d", str(out)], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
+    return mkdocs_build(root, "-d", str(root / "built-site"))
 
 
 @pytest.fixture
@@ -188,15 +427,16 @@ def file_for(site_dir: Path, path: str) -> Path:
     return site_dir / (path + "index.html" if path.endswith("/") or path == "" else path)
 
 
-def broken_links(site_dir: Path) -> tuple[list[str], int]:
+def broken_links(built: BuildResult) -> tuple[list[str], int]:
     """Crawl every built page: internal a/link hrefs and img/script srcs that do not resolve to a file,
     and fragments (of links in the page content) that do not exist on their target page."""
+    site_dir = built.site
     broken: list[str] = []
     checked = 0
     ids: dict[Path, set[str]] = {}
-    for page in sorted(site_dir.rglob("*.html")):
+    for page in built.pages():
         url = page_url(site_dir, page)
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = built.soup(page)
         art = soup.select_one("article")
         in_article = {id(e) for e in art.descendants} if art is not None else set()
         refs = [(e, "href") for e in soup.select("a[href], link[href]")] + \
@@ -213,8 +453,7 @@ def broken_links(site_dir: Path) -> tuple[list[str], int]:
                 continue
             if frag and id(el) in in_article and dest.suffix == ".html":
                 if dest not in ids:
-                    ids[dest] = {e["id"] for e in BeautifulSoup(dest.read_text(encoding="utf-8"),
-                                                                 "html.parser").select("[id]")}
+                    ids[dest] = {e["id"] for e in built.soup(dest).select("[id]")}
                 if frag not in ids[dest]:
                     broken.append(f"{url}: {el[attr]} -> #{frag} is not on {path or '/'}")
     return broken, checked
@@ -224,6 +463,17 @@ def broken_links(site_dir: Path) -> tuple[list[str], int]:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium says so (``@pytest.mark.browser``), so that
+    ``pytest -m "not browser"`` never starts a browser: a test that uses the ``browser`` fixture
+    without the mark stops the run here."""
+    unmarked = [item.nodeid for item in items
+                if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None]
+    if unmarked:
+        raise pytest.UsageError("these tests use the browser but are not marked @pytest.mark.browser:\n  "
+                                + "\n  ".join(unmarked))
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import SITE_PATH, host_at_site_path
 
-pytestmark = pytest.mark.browser
-
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
 
@@ -87,6 +85,7 @@ def axe_violations(page) -> list[str]:
     return lines
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width, scheme):
@@ -109,6 +108,7 @@ def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width,
     assert not found, f"{len(found)} axe violation(s) at {width} width, {scheme} scheme:\n" + "\n".join(found)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_search_results_have_no_axe_violations(site_root, browser, serve, width, scheme):
@@ -128,13 +128,11 @@ def test_search_results_have_no_axe_violations(site_root, browser, serve, width,
 
 def test_record_tables_have_scoped_headers(sample):
     """Every header cell of the archive's own tables says whether it heads a row or a column."""
-    from bs4 import BeautifulSoup
-
     assert sample.ok, sample.output
     checked = 0
     for folder in ("projects", "resources", "contacts", "programmes", "themes", "regions"):
         for page in sorted((sample.site / folder).rglob("index.html")):
-            art = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+            art = sample.soup(page).select_one("article")
             for table in art.select("table"):
                 assert table.select("th"), page
                 for th in table.select("th"):

@@ -16,10 +16,11 @@ and ``test_build.test_a_failure_late_in_the_build_also_leaves_the_site``.)
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Archive, make_pdf, make_png
+from conftest import BUILD_ENV, MKDOCS, Archive, make_pdf, make_png
 from test_schema import BUILD_DATE, problems, write_archive
 
 from projarchive.catalogue import load_catalogue
@@ -253,3 +254,26 @@ def test_a_symlink_in_docs_fails_the_build_and_is_not_copied(tmp_path):
         in result.output.splitlines(), result.output
     assert "Traceback" not in result.output
     assert not (archive.root / "site").exists()
+
+
+def test_the_command_line_fails_with_the_message_and_exit_status_1(tmp_path):
+    """``mkdocs build --strict`` itself, in its own process, as a maintainer runs it (the other builds in
+    the tests run in this process: conftest.mkdocs_build, which must print and return the same)."""
+    [(files, _, expected)] = [m[1:] for m in MISTAKES if m[0] == "impossible date 2024-02-30"]
+    archive = Archive(tmp_path / "archive")
+    write_archive(archive.root, files)
+    proc = subprocess.run([*MKDOCS, "build", "--strict"], cwd=archive.root, env={**os.environ, **BUILD_ENV},
+                          capture_output=True, text=True, timeout=300, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert expected[0] in proc.stderr.splitlines(), output
+    assert "1 error in 1 file; nothing was built" in proc.stderr
+    assert "Aborted with a BuildError!" in proc.stdout
+    assert "Traceback" not in output
+    assert not (archive.root / "site").exists() and not (archive.root / "site.building").exists()
+    # the in-process build says the same
+    result = archive.build()
+    assert result.returncode == proc.returncode
+    assert [ln for ln in result.output.splitlines() if ": error: " in ln] == \
+        [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
+    assert "Aborted with a BuildError!" in result.output
