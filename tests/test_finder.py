@@ -360,3 +360,45 @@ def test_pages_for_maintainers_come_last_labelled_and_the_home_page_is_no_result
     page.get_by_role("link", name=q_training).click()
     page.wait_for_url(base + "projects/embedding-learning-in-everyday-activity/")
     page.close()
+
+
+@pytest.mark.browser
+def test_every_page_of_the_sample_is_found_by_its_title_from_the_header_one_click_away(sample, browser, serve):
+    """Any record (project, programme, document, person, organisation), news post or page: its
+    title, searched as the header box searches it, lists it among the five results the drop-down
+    shows, a link to the page itself; one title of each type is typed into the box itself."""
+    assert sample.ok, sample.output
+    base = serve(sample.site)
+    indexed: dict[str, tuple[str, str]] = {}  # url: (title, type)
+    for file in sample.pages():
+        body = sample.soup(file).select_one("[data-pagefind-body]")
+        if body is not None and file.name == "index.html":
+            kind = body.select_one('[data-pagefind-meta="type"]')
+            indexed[file.relative_to(sample.site).parent.as_posix() + "/"] = (text(body.h1), text(kind))
+    kinds = {kind for _, kind in indexed.values()}
+    assert len(indexed) > 40 and kinds == set(TYPES), kinds
+    page = browser.new_page()
+    page.goto(base + "about/")
+    form = page.locator("header form[data-archive-search]")
+    bundle, root = form.get_attribute("data-pagefind-bundle"), form.get_attribute("data-site-root")
+    # the header's own search (search.js: pages for maintainers last), for every title at once
+    shown = page.evaluate("""async ([bundle, root, titles]) => {
+        const s = window.archiveSearch, pf = await s.load(bundle, root), out = {};
+        for (const title of titles) {
+            const found = await s.find(pf, title, {});
+            out[title] = await Promise.all(found.results.slice(0, 5).map(r => r.data().then(d => new URL(d.url, location.href).href)));
+        }
+        return out;
+    }""", [bundle, root, sorted({title for title, _ in indexed.values()})])
+    missed = [(url, title, shown[title]) for url, (title, _) in indexed.items() if base + url not in shown[title]]
+    assert missed == []
+    for kind in sorted(kinds):  # typed into the box, clicked
+        url, (title, _) = next((u, v) for u, v in sorted(indexed.items()) if v[1] == kind)
+        _header_search(page, title)
+        links = page.locator(".archive-search__link")
+        hrefs = links.evaluate_all("links => links.map(a => a.href)")
+        assert base + url in hrefs, (kind, title, hrefs)
+        links.nth(hrefs.index(base + url)).click()
+        page.wait_for_url(base + url)
+        assert page.locator("article h1").first.inner_text().rstrip("¶") == title
+    page.close()
