@@ -402,3 +402,24 @@ def test_every_page_of_the_sample_is_found_by_its_title_from_the_header_one_clic
         page.wait_for_url(base + url)
         assert page.locator("article h1").first.inner_text().rstrip("¶") == title
     page.close()
+
+
+@pytest.mark.browser
+def test_the_first_results_do_not_wait_for_the_filters_counts_need(many, browser, serve):
+    """Pagefind's worker answers in turn: every filter of the index (for the counts beside the
+    values) loaded before the search would keep the first results waiting for all of them. Only
+    the filter the search itself uses (type: pages for maintainers last) comes before them."""
+    built, _ = many
+    base = serve(built.site)
+    for address in ("search/?q=learners", "browse/?region=Wales"):
+        page = browser.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda r, into=fetched: into.append(r.url))
+        page.goto(base + address)
+        _settled(page)
+        fragments = [i for i, url in enumerate(fetched) if url.endswith(".pf_fragment")]
+        filters = [i for i, url in enumerate(fetched) if url.endswith(".pf_filter")]
+        assert fragments and len(filters) > 3, fetched  # every filter, for the counts: after
+        before = [fetched[i] for i in filters if i < fragments[0]]
+        assert len(before) <= 2, (address, before)  # type, and for browse the region ticked
+        page.close()

@@ -41,7 +41,6 @@
   var restoreScroll = true;
   var layouts = [];
   var pagefind = core.load(root.getAttribute("data-pagefind-bundle"), root.getAttribute("data-site-root"));
-  var everyFilter = pagefind.then(function (pf) { return pf.filters(); });  // for the counts of every value
 
   // ------------------------------------------------------------------ the address
 
@@ -245,8 +244,61 @@
     });
   }
 
-  /* Show what the form asks: the results first, then (every filter of the index loaded, which
-     the first search need not wait for) the counts. `data-settled` once both are shown. */
+  /* Every filter of the index, for the counts beside every value: asked for only once the first
+     results are on screen. Pagefind's worker answers in turn, so asked for earlier they would keep
+     the first search waiting until every filter file had arrived. */
+  var everyFilter = null;
+  function filtersLoaded(pf) {
+    if (!everyFilter) everyFilter = pf.filters();
+    return everyFilter;
+  }
+
+  /* The results for the form as it stands, `page` of them: the first few fetched and shown (the
+     top of the page), then the rest fetched and shown, and the pager. Resolves when all are
+     shown, or at once if another search has started since (`ticket` is no longer current). */
+  function showResults(pf, ticket, q, filters, filtered) {
+    if (mode === "search" && !q && !filtered) {
+      list.replaceChildren();
+      renderPager(0, 0);
+      status.textContent = "Type words to search for above, or choose a filter.";
+      return Promise.resolve();
+    }
+    return core.find(pf, q || null, filters, q ? null : { date: "desc" }).then(function (found) {
+      if (ticket !== current) return null;
+      var total = found.total;
+      var pages = Math.max(1, Math.ceil(total / perPage));
+      if (page > pages) {
+        page = pages;
+        history.replaceState(history.state, "", address(params()));
+      }
+      var shown = found.results.slice((page - 1) * perPage, page * perPage);
+      function dataOf(some) { return Promise.all(some.map(function (r) { return r.data(); })); }
+      function add(data) {
+        data.forEach(function (d) { list.appendChild(mode === "browse" ? card(d) : result(d, !!q)); });
+      }
+      return dataOf(shown.slice(0, FIRST)).then(function (data) {
+        if (ticket !== current) return null;
+        list.replaceChildren();
+        add(data);
+        if (list.tagName === "OL") list.start = (page - 1) * perPage + 1;
+        status.textContent = say(total, q, filtered);
+        results.setAttribute("data-total", String(total));
+        if (mode === "search") document.title = (q ? q + " - " : "") + title;  // history lists the search
+        return dataOf(shown.slice(FIRST));  // (asked for now: they would delay the first ones)
+      }).then(function (data) {
+        if (ticket !== current || !data) return;
+        add(data);
+        renderPager(total, pages);
+        if (restoreScroll) {
+          restoreScroll = false;
+          var y = history.state && history.state.y;
+          if (y) window.scrollTo(0, y);
+        }
+      });
+    });
+  }
+
+  /* Show what the form asks: the results, then the counts. `data-settled` once both are shown. */
   function run() {
     var ticket = ++current;
     var q = words.value.trim();
@@ -254,54 +306,13 @@
     var filtered = tickedCount() > 0;
     results.removeAttribute("data-settled");
     status.textContent = mode === "browse" ? "Looking…" : "Searching…";
-    var loaded = null;
     pagefind.then(function (pf) {
-      loaded = pf;
-      if (mode === "search" && !q && !filtered) {
-        list.replaceChildren();
-        renderPager(0, 0);
-        status.textContent = "Type words to search for above, or choose a filter.";
-        return null;
-      }
-      return core.find(pf, q || null, filters, q ? null : { date: "desc" }).then(function (found) {
+      return showResults(pf, ticket, q, filters, filtered).then(function () {
         if (ticket !== current) return null;
-        var total = found.total;
-        var pages = Math.max(1, Math.ceil(total / perPage));
-        if (page > pages) {
-          page = pages;
-          history.replaceState(history.state, "", address(params()));
-        }
-        var slice = found.results.slice((page - 1) * perPage, page * perPage);
-        var fetched = slice.map(function (r) { return r.data(); });
-        function add(data) {
-          data.forEach(function (d) { list.appendChild(mode === "browse" ? card(d) : result(d, !!q)); });
-        }
-        /* the first few on screen as soon as they arrive (the top of the page), then the rest */
-        return Promise.all(fetched.slice(0, FIRST)).then(function (data) {
-          if (ticket !== current) return null;
-          list.replaceChildren();
-          add(data);
-          if (list.tagName === "OL") list.start = (page - 1) * perPage + 1;
-          status.textContent = say(total, q, filtered);
-          results.setAttribute("data-total", String(total));
-          if (mode === "search") document.title = (q ? q + " - " : "") + title;  // history lists the search
-          return Promise.all(fetched.slice(FIRST));
-        }).then(function (data) {
-          if (ticket !== current || !data) return;
-          add(data);
-          renderPager(total, pages);
-          if (restoreScroll) {
-            restoreScroll = false;
-            var y = history.state && history.state.y;
-            if (y) window.scrollTo(0, y);
-          }
-        });
+        return filtersLoaded(pf).then(function () { return counting(pf, q, filters); });
       });
-    }).then(function () {
-      if (ticket !== current) return null;
-      return everyFilter.then(function () { return counting(loaded, q, filters); });
     }).then(function (counts) {
-      if (ticket !== current) return;
+      if (ticket !== current || !counts) return;
       updateCounts(counts);
       results.setAttribute("data-settled", "");
     }).catch(function () {
