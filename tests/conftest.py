@@ -19,6 +19,7 @@ import shutil
 import sys
 import textwrap
 import traceback
+import types
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -211,9 +212,11 @@ class _TemplateCodeCache:
 
     Compiling Material's and our templates is half of the CPU time of a small build, and each build
     (like each ``mkdocs build`` process) makes new Jinja environments and compiles them again. The
-    compiled code is looked up by template name, file, a checksum of the source (Jinja's own check)
-    and every environment option that changes what Jinja generates, so a changed template or another
-    environment compiles afresh; what is rendered is the same. Installed on the environments made
+    compiled code is looked up by template name, a checksum of the source (Jinja's own check) and
+    every environment option that changes what Jinja generates, so a changed template or another
+    environment compiles afresh; what is rendered is the same. Not by file: every fixture archive
+    has its own copy of overrides/, so the code is given the file it is loaded from instead (the
+    file a template error names). Installed on the environments made
     during a build only (``installed``)."""
 
     def __init__(self) -> None:
@@ -224,15 +227,16 @@ class _TemplateCodeCache:
                 self.code: dict[str, tuple[str, object]] = {}
 
             def get_bucket(self, environment, name, filename, source):
-                key = repr((name, filename, _compile_options(environment, name)))
+                key = repr((name, _compile_options(environment, name)))
                 bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+                bucket.filename = filename
                 self.load_bytecode(bucket)
                 return bucket
 
             def load_bytecode(self, bucket) -> None:
                 hit = self.code.get(bucket.key)
                 if hit is not None and hit[0] == bucket.checksum:
-                    bucket.code = hit[1]
+                    bucket.code = _with_filename(hit[1], bucket.filename)
 
             def dump_bytecode(self, bucket) -> None:
                 self.code[bucket.key] = (bucket.checksum, bucket.code)
@@ -258,6 +262,13 @@ class _TemplateCodeCache:
             jinja2.Environment.__init__ = original
 
 
+def _with_filename(code: types.CodeType, filename: str | None) -> types.CodeType:
+    """``code`` (a compiled template module) and the functions in it, as if compiled from ``filename``."""
+    filename = filename or "<template>"
+    consts = tuple(_with_filename(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
 def _compile_options(env, name: str) -> tuple:
     """What Jinja's lexer, parser and code generator read from an environment (jinja2 3.1)."""
     def functions(table: dict) -> tuple:  # names, and how each is called (pass_context …)
@@ -272,6 +283,62 @@ def _compile_options(env, name: str) -> tuple:
 
 
 _TEMPLATE_CODE = _TemplateCodeCache()
+
+
+class _InstalledFilesCache:
+    """What each build finds again in the installed theme, found once for the test session.
+
+    Every build lists Material's ~14,000 theme files (``Files.add_files_from_theme``: a walk of its
+    folders, then a dozen ``fnmatch`` patterns per file), a fifth of a small build's CPU time. The
+    installed packages do not change during a session, so the walk of a folder under site-packages is
+    kept, and so is each (name, pattern) answer of ``fnmatch``; folders of the archive itself (its
+    overrides/) are walked every time. What a build finds is the same."""
+
+    def __init__(self) -> None:
+        import sysconfig
+
+        self.installed = os.path.realpath(sysconfig.get_paths()["purelib"])
+        self.walks: dict[str, list[str]] = {}
+        self.matches: dict[tuple[str, str], bool] = {}
+
+    @contextlib.contextmanager
+    def installed_files(self) -> Iterator[None]:
+        import fnmatch
+
+        import jinja2
+
+        original_list, original_fnmatch = jinja2.FileSystemLoader.list_templates, fnmatch.fnmatch
+        cache = self
+
+        def list_templates(loader):
+            found: set[str] = set()
+            for searchpath in loader.searchpath:
+                if not os.path.realpath(searchpath).startswith(cache.installed + os.sep):
+                    found.update(original_list(jinja2.FileSystemLoader([searchpath], followlinks=loader.followlinks)))
+                    continue
+                if searchpath not in cache.walks:
+                    cache.walks[searchpath] = original_list(
+                        jinja2.FileSystemLoader([searchpath], followlinks=loader.followlinks))
+                found.update(cache.walks[searchpath])
+            return sorted(found)
+
+        def matches(name: str, pattern: str) -> bool:
+            key = (name, pattern)
+            hit = cache.matches.get(key)
+            if hit is None:
+                hit = cache.matches[key] = original_fnmatch(name, pattern)
+            return hit
+
+        jinja2.FileSystemLoader.list_templates = list_templates
+        fnmatch.fnmatch = matches
+        try:
+            yield
+        finally:
+            jinja2.FileSystemLoader.list_templates = original_list
+            fnmatch.fnmatch = original_fnmatch
+
+
+_INSTALLED_FILES = _InstalledFilesCache()
 
 
 def _fresh_process_state() -> None:
@@ -307,7 +374,7 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
     stream = io.StringIO()
     returncode = 0
     with environ({**BUILD_ENV, **(env or {})}), working_directory(root), _cli_logging(stream), \
-            _TEMPLATE_CODE.installed():
+            _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files():
         _fresh_process_state()
         try:
             cfg = mkdocs_config.load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir, strict=True)

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from bs4 import BeautifulSoup
 from conftest import REPO, Archive
 
 from projarchive.model import RECORD_FOLDERS
@@ -26,19 +25,23 @@ SITE_URL = "https://example.org/archive/"  # mkdocs.yml
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["directory URLs", "file URLs"])
-def built(request, tmp_path_factory):
+def built(request, sample, tmp_path_factory):
+    """The sample archive as configured (directory URLs: the session's ``sample`` build) and again with
+    ``use_directory_urls: false``."""
+    if request.param:
+        assert sample.ok, sample.output
+        return True, sample
     archive = Archive(tmp_path_factory.mktemp("addresses") / "archive")
     for folder in RECORD_FOLDERS.values():
         shutil.rmtree(archive.root / folder)
         shutil.copytree(REPO / folder, archive.root / folder)
     shutil.rmtree(archive.root / "docs")
     shutil.copytree(REPO / "docs", archive.root / "docs")
-    if not request.param:
-        config = (archive.root / "mkdocs.yml").read_text(encoding="utf-8")
-        (archive.root / "mkdocs.yml").write_text(config + "\nuse_directory_urls: false\n", encoding="utf-8")
+    config = (archive.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (archive.root / "mkdocs.yml").write_text(config + "\nuse_directory_urls: false\n", encoding="utf-8")
     result = archive.build()
     assert result.ok, result.output
-    return request.param, result.site
+    return False, result
 
 
 def written(site: Path, url: str) -> Path | None:
@@ -69,7 +72,8 @@ def assert_all_written(site: Path, found: list[str], where: str) -> None:
 
 
 def test_every_address_in_the_exports_is_a_written_file(built):
-    directory_urls, site = built
+    directory_urls, result = built
+    site = result.site
     found = []
     for folder in RECORD_FOLDERS.values():
         rows = json.loads((site / "api" / f"{folder}.json").read_text(encoding="utf-8"))
@@ -82,10 +86,11 @@ def test_every_address_in_the_exports_is_a_written_file(built):
 
 
 def test_every_address_in_json_ld_and_open_graph_is_a_written_file(built):
-    _, site = built
+    _, result = built
+    site = result.site
     found = []
-    for page in site.rglob("*.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for page in result.pages():
+        soup = result.soup(page)  # parsed once per build, shared with other tests
         for script in soup.select('script[type="application/ld+json"]'):
             found += addresses(json.loads(script.string))
         found += [m["content"] for m in soup.select('meta[property="og:url"], meta[property="og:image"]')]
@@ -93,7 +98,7 @@ def test_every_address_in_json_ld_and_open_graph_is_a_written_file(built):
 
 
 def test_every_address_in_the_feed_and_sitemap_is_a_written_file(built):
-    _, site = built
+    site = built[1].site
     atom = {"a": "http://www.w3.org/2005/Atom"}
     feed = ET.parse(site / "feed.xml").getroot()
     found = [e.text for e in feed.iterfind(".//a:entry/a:id", atom)]
@@ -105,7 +110,7 @@ def test_every_address_in_the_feed_and_sitemap_is_a_written_file(built):
 
 
 def test_every_search_result_leads_to_a_written_page(built):
-    _, site = built
+    site = built[1].site
     urls = []
     for fragment in (site / "pagefind" / "fragment").iterdir():
         data = gzip.decompress(fragment.read_bytes())
