@@ -423,3 +423,32 @@ def test_the_first_results_do_not_wait_for_the_filters_counts_need(many, browser
         before = [fetched[i] for i in filters if i < fragments[0]]
         assert len(before) <= 2, (address, before)  # type, and for browse the region ticked
         page.close()
+
+
+def _starts_with_its_title(title: str, excerpt: str) -> bool:
+    """Does the excerpt open with the end of the title, as in "…Health Difficulties. This project…"?"""
+    words = title.split()
+    return any(excerpt.startswith(" ".join(words[-k:]) + ".") for k in range(1, len(words) + 1))
+
+
+@pytest.mark.browser
+def test_excerpts_begin_after_the_title_that_is_shown_above_them(sample, browser, serve):
+    """Pagefind cuts an excerpt around the words found, and a title full of them gives an excerpt
+    that repeats the end of the title just shown above it: the excerpt starts after it."""
+    assert sample.ok, sample.output
+    base = serve(sample.site)
+    page = browser.new_page()
+    page.goto(base + "search/?q=mental+health")
+    _settled(page)
+    shown = [(item.locator(".archive-result__title").inner_text(), item.locator(".archive-result__excerpt").inner_text())
+             for item in page.locator("#archive-finder-list > li").all()]
+    assert len(shown) > 10
+    assert [(t, e) for t, e in shown if _starts_with_its_title(t, e)] == []
+    assert all(e for _, e in shown)  # an excerpt still, with the words found
+    take_ten = dict(shown)["Take Ten People: Integrating employment, learning and skills for people who have experience of mental health difficulties"]
+    assert take_ten.startswith("Take Ten People promotes")
+    _header_search(page, "mental health")  # the drop-down's excerpts too
+    for item in page.locator(".archive-search__result").all():
+        title, excerpt = item.locator(".archive-search__link").inner_text(), item.locator(".archive-search__excerpt").inner_text()
+        assert not _starts_with_its_title(title, excerpt), (title, excerpt)
+    page.close()

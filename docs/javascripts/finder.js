@@ -152,7 +152,7 @@
     li.appendChild(core.facts(data, "archive-result__facts"));
     var summary = data.meta && data.meta.summary;
     if (!searched && summary) li.appendChild(el("p", "archive-result__excerpt", summary));
-    else li.appendChild(core.excerpt(data.excerpt || "", "archive-result__excerpt"));
+    else li.appendChild(core.excerpt(data.excerpt || "", "archive-result__excerpt", data.meta && data.meta.title));
     return li;
   }
 

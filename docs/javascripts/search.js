@@ -77,14 +77,34 @@
     return node;
   }
 
-  /* Pagefind's excerpt is text with <mark> around the matched words; copy only those. */
-  function excerpt(html, className) {
+  /* How many characters at the start of `text` repeat the end of `title`, shown just above it:
+     Pagefind cuts the excerpt around the words found, and a title full of them makes it open with
+     "…Health Difficulties. This project has…". 0 if it does not, or if nothing would be left. */
+  function titleTail(text, title) {
+    var stop = text.indexOf(". ");
+    if (!title || stop <= 0 || stop + 2 >= text.length) return 0;
+    var head = text.slice(0, stop).trim().toLowerCase();
+    var end = title.trim().toLowerCase().replace(/\.$/, "");
+    return end.slice(-head.length) === head && (end.length === head.length || /\s/.test(end.charAt(end.length - head.length - 1)))
+      ? stop + 2 : 0;
+  }
+
+  /* Pagefind's excerpt is text with <mark> around the matched words; copy only those, from after
+     the end of the page's `title` if the excerpt opens with it. */
+  function excerpt(html, className, title) {
     var out = el("p", className);
     var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    doc.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeType === 3) out.appendChild(document.createTextNode(node.textContent));
-      else if (node.nodeName === "MARK") out.appendChild(el("mark", "", node.textContent));
-      else out.appendChild(document.createTextNode(node.textContent));
+    var nodes = Array.prototype.slice.call(doc.body.firstChild.childNodes);
+    var skip = titleTail(doc.body.firstChild.textContent, title);
+    nodes.forEach(function (node) {
+      var text = node.textContent;
+      if (skip) {
+        var drop = Math.min(skip, text.length);
+        text = text.slice(drop);
+        skip -= drop;
+      }
+      if (!text) return;
+      out.appendChild(node.nodeName === "MARK" ? el("mark", "", text) : document.createTextNode(text));
     });
     return out;
   }
@@ -156,7 +176,7 @@
       a.href = r.url;
       li.appendChild(a);
       li.appendChild(facts(r, "archive-search__facts"));
-      li.appendChild(excerpt(r.excerpt || "", "archive-search__excerpt"));
+      li.appendChild(excerpt(r.excerpt || "", "archive-search__excerpt", r.meta && r.meta.title));
       list.appendChild(li);
     });
     if (total === 0) status.textContent = "No results for “" + query + "”.";
