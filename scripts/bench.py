@@ -13,12 +13,17 @@
 4. Builds each site `--repeat` times (default 3), taking turns, each from nothing (no site
    folder, no document-facts cache), and reports the median: one slow moment of the machine
    then costs both sides, not one. Then one more of ours over the last, cache warm.
-5. For each: build time, time per record, peak memory of the build's whole process tree
-   (sampled from /proc, so Pagefind's child process counts), site size, and what a visitor
-   downloads from opening the home page to seeing the first search results, and how long the
-   results take to appear after typing, in headless Chromium (Debian's /usr/bin/chromium); for
-   ours also the search results page that Enter opens: the download from the home page until its
-   first result, and the time from Enter.
+5. For each: build time (wall clock) and CPU time (user + system, of the build and every process
+   it waited for, Pagefind included), each as the median and the spread of the runs; time per
+   record, peak memory of the build's whole process tree (sampled from /proc, so Pagefind's child
+   process counts), site size, and what a visitor downloads from opening the home page to seeing
+   the first search results, and how long the results take to appear after typing, in headless
+   Chromium (Debian's /usr/bin/chromium); for ours also the search results page that Enter opens:
+   the download from the home page until its first result, and the time from Enter.
+6. Ours under `mkdocs serve` (unless --no-serve): Chromium shows a project page; a project record
+   is saved with a new title `--edits` times, and each time the seconds from the write to the
+   reloaded page showing the new title are measured; then a broken record (until the page shows
+   the error list) and its fix (until the page is clean again).
 
 Prints a table and the ratios ours / plain.
 """
@@ -31,6 +36,7 @@ import http.server
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -249,9 +255,19 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def cpu_of_children() -> float:
+    """User + system seconds of every child process waited for so far (and of their waited children)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict:
-    """Run a build; wall time and the peak summed RSS of its process tree (sampled every 50 ms),
-    never less than the largest single process's own peak (getrusage of the children)."""
+    """Run a build; wall time, CPU time (its own and its children's: Pagefind) and the peak summed
+    RSS of its process tree (sampled every 50 ms)."""
+    cpu = cpu_of_children()
+    load = os.getloadavg()[0]  # the machine is shared: how busy it was is part of the figure
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -269,7 +285,8 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return {"seconds": seconds, "peak_rss": peak, "returncode": proc.returncode, "output": output}
+    return {"seconds": seconds, "cpu": cpu_of_children() - cpu, "peak_rss": peak, "returncode": proc.returncode,
+            "load": [load, os.getloadavg()[0]], "output": output}
 
 
 def children_maxrss() -> int:
@@ -380,6 +397,102 @@ def first_search(site: Path, ours: bool) -> dict:
         server.close()
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(check, timeout: float, what: str) -> float:
+    """Poll ``check()`` (every 20 ms) until true; the seconds it took. A page reloading in between is retried."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    start = time.perf_counter()
+    while True:
+        try:
+            if check():
+                return time.perf_counter() - start
+        except PlaywrightError:
+            pass  # the page was reloading
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"{what}: not seen within {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+def serve_edits(root: Path, edits: int, pause: float) -> dict:
+    """Ours under `mkdocs serve`: Chromium shows a project page; its record is saved with a new title
+    `edits` times, `pause` seconds apart (a maintainer reading the result); each time, the seconds from
+    the write to the reloaded page showing the new title. Then a broken record (until the page shows
+    the error list) and the fix (until the page is clean again)."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/archive/"
+    log_path = root / "serve.log"
+    env = {**ENV, "PYTHONPATH": str(root / "src")}
+    started = time.perf_counter()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([PYTHON, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+    record = root / "projects/project-00001.yml"
+    original = record.read_text(encoding="utf-8")
+    try:
+        import urllib.request
+
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=5).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"mkdocs serve stopped:\n{log_path.read_text()[-3000:]}") from None
+                time.sleep(0.5)
+        startup = time.perf_counter() - started
+        print(f"serve: first build and start {startup:.1f} s", flush=True)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_context().new_page()
+            page.goto(base + "projects/project-00001/", wait_until="load")
+            heading = page.locator("article h1").first
+
+            def saved(body: str) -> float:
+                time.sleep(pause)
+                record.write_text(body, encoding="utf-8")
+                return time.perf_counter()
+
+            seconds: list[float] = []
+            loads: list[float] = []  # the machine's 1-minute load average at each
+            for i in range(edits):
+                marker = f"Edited {i} at {time.time():.0f}"
+                start = saved(original.replace('title: "', f'title: "{marker} ', 1))
+                _wait_for(lambda marker=marker: marker in (heading.text_content(timeout=1000) or ""), 120,
+                          "the new title")
+                seconds.append(time.perf_counter() - start)
+                loads.append(os.getloadavg()[0])
+                print(f"serve: edit {i + 1} shown after {seconds[-1]:.2f} s (load {loads[-1]:.1f})", flush=True)
+            errors = page.locator("section.archive-serve-errors")
+            start = saved(re.sub(r"^start: (\d{4})-(\d{2})-(\d{2})$", r"start: \3/\2/\1", original, flags=re.MULTILINE))
+            _wait_for(lambda: errors.count() > 0, 120, "the error list")
+            broken = time.perf_counter() - start
+            start = saved(original)
+            _wait_for(lambda: errors.count() == 0 and "Edited" not in (heading.text_content(timeout=1000) or ""),
+                      120, "the page without errors")
+            fixed = time.perf_counter() - start
+            print(f"serve: broken record shown after {broken:.2f} s, fix after {fixed:.2f} s", flush=True)
+            browser.close()
+    finally:
+        record.write_text(original, encoding="utf-8")
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return {"startup_seconds": startup, "edit_seconds": seconds, "error_seconds": broken, "recover_seconds": fixed,
+            "load": loads}
+
+
 def build_ours(root: Path) -> dict:
     # the snapshot of src/ copied beside the site (write_ours), so editing the repository while a
     # long benchmark runs cannot mix two versions of the code
@@ -402,6 +515,11 @@ def main() -> int:
     ap.add_argument("--visitor-only", action="store_true",
                     help="only the visitor measurements, on the two sites a previous run left in the workdir "
                          "(e.g. again when the machine is quieter)")
+    ap.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurements")
+    ap.add_argument("--edits", type=int, default=5, help="saves of a record under mkdocs serve (default 5)")
+    ap.add_argument("--pause", type=float, default=3.0, help="seconds between those saves (default 3)")
+    ap.add_argument("--serve-only", action="store_true",
+                    help="only the mkdocs serve measurements (no build comparison, no search)")
     args = ap.parse_args()
 
     work = Path(args.workdir or f"/tmp/projarchive-bench-{args.n}")
@@ -423,6 +541,15 @@ def main() -> int:
           f"{len(data['resources'])} resources (with PDFs) in {time.perf_counter() - t:.1f} s", flush=True)
 
     results: dict = {"n": args.n, "repeat": args.repeat}
+    if args.serve_only:
+        sv = results["serve"] = serve_edits(ours_root, args.edits, args.pause)
+        print(f"\nN = {args.n}: first build and start {sv['startup_seconds']:.1f} s; save to page "
+              f"{statistics.median(sv['edit_seconds']):.2f} s (median of {len(sv['edit_seconds'])}, "
+              f"{min(sv['edit_seconds']):.2f}–{max(sv['edit_seconds']):.2f}); broken record to errors "
+              f"{sv['error_seconds']:.2f} s; fix to clean page {sv['recover_seconds']:.2f} s")
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     builders = {"plain": (build_plain, plain_root), "ours": (build_ours, ours_root)}
     runs: dict[str, list[dict]] = {"plain": [], "ours": []}
     # the two builds take turns, `repeat` times each, every one from nothing (no site folder, and for
@@ -437,11 +564,14 @@ def main() -> int:
                 return 1
             r.pop("output")
             runs[name].append(r)
-            print(f"{name}: {r['seconds']:.2f} s, peak {r['peak_rss'] / 1e6:.0f} MB", flush=True)
+            print(f"{name}: {r['seconds']:.2f} s, CPU {r['cpu']:.2f} s, peak {r['peak_rss'] / 1e6:.0f} MB, "
+                  f"load {r['load'][0]:.1f}→{r['load'][1]:.1f}", flush=True)
     for name, (build, root) in builders.items():
         times = sorted(r["seconds"] for r in runs[name])
-        r = {"seconds": statistics.median(times), "runs": times,
-             "peak_rss": max(r["peak_rss"] for r in runs[name])}
+        cpus = sorted(r["cpu"] for r in runs[name])
+        r = {"seconds": statistics.median(times), "runs": times, "cpu": statistics.median(cpus), "cpu_runs": cpus,
+             "peak_rss": max(r["peak_rss"] for r in runs[name]),
+             "load": sorted(x for r in runs[name] for x in r["load"])}
         site = root / "site"
         r.update(site_bytes=folder_size(site), pages=sum(1 for _ in site.rglob("*.html")))
         if name == "ours":
@@ -450,15 +580,24 @@ def main() -> int:
             r["rebuild_seconds"] = warm["seconds"]
         if not args.no_browser:
             r["visitor"] = first_search(site, ours=name == "ours")
+        if name == "ours" and not args.no_browser and not args.no_serve:
+            r["serve"] = serve_edits(root, args.edits, args.pause)
         results[name] = r
         print(f"{name}: {json.dumps(r)}", flush=True)
     results["largest_child_maxrss"] = children_maxrss()
 
     o, p = results["ours"], results["plain"]
     n = args.n
+    def spread(values: list[float]) -> str:
+        return f"{min(values):.1f}–{max(values):.1f}"
+
     rows = [
         (f"build time (s, median of {args.repeat})", f"{p['seconds']:.1f}", f"{o['seconds']:.1f}",
          o["seconds"] / p["seconds"]),
+        ("  runs, fastest–slowest", spread(p["runs"]), spread(o["runs"]), None),
+        (f"build CPU (s, median of {args.repeat})", f"{p['cpu']:.1f}", f"{o['cpu']:.1f}", o["cpu"] / p["cpu"]),
+        ("  runs, fastest–slowest", spread(p["cpu_runs"]), spread(o["cpu_runs"]), None),
+        ("  machine load (1-min average)", spread(p["load"]), spread(o["load"]), None),
         ("time per record (ms)", f"{1000 * p['seconds'] / n:.1f}", f"{1000 * o['seconds'] / n:.1f}", None),
         ("rebuild, cache warm (s)", "", f"{o['rebuild_seconds']:.1f}", None),
         ("peak memory (MB)", f"{p['peak_rss'] / 1e6:.0f}", f"{o['peak_rss'] / 1e6:.0f}", o["peak_rss"] / p["peak_rss"]),
@@ -474,6 +613,16 @@ def main() -> int:
             ("results page: download (kB)", "", f"{o['visitor']['results_page']['bytes'] / 1e3:.0f}", None),
             ("results page: time after Enter (s)", "", f"{o['visitor']['results_page']['seconds']:.2f}", None),
             ("  with counts, 20 results (kB)", "", f"{o['visitor']['results_page']['settled_bytes'] / 1e3:.0f}", None),
+        ]
+    if "serve" in o:
+        sv = o["serve"]
+        rows += [
+            ("serve: first build (s)", "", f"{sv['startup_seconds']:.1f}", None),
+            (f"serve: save to page (s, median of {len(sv['edit_seconds'])})", "",
+             f"{statistics.median(sv['edit_seconds']):.2f}", None),
+            ("  saves, fastest–slowest", "", f"{min(sv['edit_seconds']):.2f}–{max(sv['edit_seconds']):.2f}", None),
+            ("serve: broken record to errors (s)", "", f"{sv['error_seconds']:.2f}", None),
+            ("serve: fix to clean page (s)", "", f"{sv['recover_seconds']:.2f}", None),
         ]
     print(f"\nN = {n}")
     print(f"{'':36} {'plain MkDocs':>14} {'ours':>10} {'ours/plain':>11}")

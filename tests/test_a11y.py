@@ -178,3 +178,61 @@ def test_download_links_say_format_and_size_to_screen_readers(site_root, browser
     hidden = request.locator(".md-visually-hidden").bounding_box()
     assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1  # read out, not shown
     page.close()
+
+
+SERVE_ERRORS = [
+    "the archive's records have problems:",
+    ("projects/take-ten-people.yml:4:8: error: start: '31/03/2010' is not a date; write it as YYYY-MM-DD, "
+     "YYYY-MM or YYYY, e.g. 2009-04-01"),
+    ("contacts/a-contact-with-a-rather-long-file-name-for-a-narrow-screen.yml:12:15: error: organisation: "
+     "no contact with id 'niacee'; did you mean 'niace'?"),
+    "2 errors in 2 files; nothing was built and the previous site was left as it was.",
+]
+
+
+@pytest.fixture(scope="module")
+def serve_errors_root(sample, tmp_path_factory) -> Path:
+    """The sample site as `mkdocs serve` shows it after a save with mistakes: the project page with
+    the error list at its top (projarchive.preview) and, as under serve, no Content Security Policy."""
+    import re
+
+    from conftest import REPO
+
+    from projarchive.preview import errors_html, with_errors
+    from projarchive.render import make_environment
+
+    assert sample.ok, sample.output
+    root = tmp_path_factory.mktemp("serve-errors")
+    site = root / SITE_PATH.rstrip("/")
+    (site / "projects" / "take-ten-people").mkdir(parents=True)
+    for entry in sample.site.iterdir():
+        if entry.name != "projects":
+            (site / entry.name).symlink_to(entry)
+    for entry in (sample.site / "projects").iterdir():
+        if entry.name != "take-ten-people":
+            (site / "projects" / entry.name).symlink_to(entry)
+    page = (sample.site / "projects/take-ten-people/index.html").read_text(encoding="utf-8")
+    page = re.sub(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    box = errors_html(make_environment([str(REPO / "overrides")]), SERVE_ERRORS)
+    (site / "projects/take-ten-people/index.html").write_bytes(with_errors(page.encode("utf-8"), box))
+    return root
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_serve_error_list_has_no_axe_violations_and_fits_the_screen(serve_errors_root, browser, serve, width,
+                                                                        scheme, tmp_path):
+    base = serve(serve_errors_root) + SITE_PATH
+    context = scheme_context(browser, width, scheme)
+    page = context.new_page()
+    page.goto(base + "projects/take-ten-people/", wait_until="load")
+    box = page.get_by_role("alert").filter(has_text="Your last save did not build")
+    assert box.is_visible()
+    assert box.locator("li code").count() == 2  # the two error lines; the sentences around them are text
+    viewport = WIDTHS[width][0]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport  # long lines wrap
+    page.screenshot(path=str(tmp_path / f"serve-errors-{width}-{scheme}.png"))
+    found = axe_violations(page, scheme)
+    context.close()
+    assert not found, "axe violations with the serve error list:\n" + "\n".join(found)

@@ -137,8 +137,7 @@ RECORDS = {
         sections:
           - heading: "Heading <script>alert('heading')</script>"
             body: |
-              Body <script>alert('body')</script> and [a link](javascript:alert('md')) and
-              [another](JaVaScRiPt:alert('md2')) and <a href="javascript:alert('raw')">raw</a>
+              Body <script>alert('body')</script> and <a href="javascript:alert('raw')">raw</a>
               <img src=x onerror="alert('img')">
         links:
           - {{title: "javascript:alert('link title')", url: "https://example.org/?next=javascript:alert(1)"}}
@@ -614,8 +613,10 @@ def test_record_text_never_becomes_script_or_javascript_links(site):
     assert text(art.find("h1")) == HOSTILE_TITLE
     body = text(section_after(art, "Heading <script>alert('heading')</script>"))
     assert "Body <script>alert('body')</script>" in body  # shown as text, not run
-    md_links = section_after(art, "Heading <script>alert('heading')</script>").find_all("a")
-    assert [text(a) for a in md_links] == ["a link", "another"] and not any(a.has_attr("href") for a in md_links)
+    assert "<a href=\"javascript:alert('raw')\">raw</a>" in body
+    # (a Markdown link to javascript: is refused by validation: test_hostile; the renderer drops it as well:
+    # test_properties.test_markdown_bodies_never_let_raw_html_through)
+    assert section_after(art, "Heading <script>alert('heading')</script>").find("a") is None
     [link] = section_after(art, "Links").select("a")
     assert link["href"] == "https://example.org/?next=javascript:alert(1)"
     assert text(link) == "javascript:alert('link title')"
@@ -742,9 +743,13 @@ def test_an_unknown_archive_option_fails_the_build(archive):
     archive.write_bytes("resources/pack/t.pdf", make_pdf(1))
     config = archive.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("    recent: 5", "    recnet: 5"), encoding="utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index("    recnet: 5") + 1
     result = archive.build()
     assert not result.ok
-    assert "extra.archive: unknown option(s) recnet" in result.output
+    assert (f"mkdocs.yml:{line}:13: error: extra.archive.recnet: unknown option 'recnet'; did you mean 'recent'? "
+            "the options are banner, recent, personal_details_years, accessible_format_email, per_page"
+            ) in result.output.splitlines(), result.output
+    assert "Nothing was built (there is no site in" in result.output and "Traceback" not in result.output
     assert not (archive.root / "site").exists()
 
 

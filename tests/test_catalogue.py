@@ -125,3 +125,44 @@ def _doc(data: dict) -> object:
     from projarchive.strictyaml import Document
 
     return Document(data)
+
+
+def test_a_load_with_a_memo_reads_only_what_changed_and_keeps_unchanged_records(tmp_path, monkeypatch):
+    """mkdocs serve loads the archive after every save: an unchanged file is not read again, its record
+    is the same object, and its problems are reported again until it is fixed."""
+    import os
+
+    import pytest
+
+    from projarchive import catalogue, strictyaml
+    from projarchive.problems import ArchiveError
+
+    root = archive(tmp_path)
+    (root / "projects/Bad Name.yml").unlink()
+    (root / "resources/pack.yml").write_text("title: Pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: A}\n")
+    (root / "contacts/jane.yml").write_text("kind: person\nname: Jane\norganisation: acme\n")
+    (root / "projects/two.yml").write_text("title: Two\nstart: 2017\nsummary: S.\nprogramme: prog\n")
+    memo = catalogue.LoadMemo()
+    pdfs = []
+    first = catalogue.load_catalogue(str(root), build_date=dt.date(2026, 1, 1), memo=memo,
+                                     read_pages=lambda path: (pdfs.append(path), (2, None))[1])
+    read = []
+    real = strictyaml.load_file
+    monkeypatch.setattr(strictyaml, "load_file", lambda full, shown, problems, **limits: (read.append(shown),
+                                                                                 real(full, shown, problems, **limits))[1])
+    path = root / "projects/two.yml"
+    path.write_text("title: Two, again\nstart: 2017\nsummary: S.\nprogramme: prog\n")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    second = catalogue.load_catalogue(str(root), build_date=dt.date(2026, 1, 1), memo=memo,
+                                      read_pages=lambda path: (pdfs.append(path), (2, None))[1])
+    assert read == ["projects/two.yml"] and len(pdfs) == 1  # the PDF was measured once, in the first load
+    assert second.projects["one"] is first.projects["one"] and second.contacts == first.contacts
+    assert second.projects["two"].title == "Two, again"
+    (root / "contacts/jane.yml").write_text("kind: person\nname: Jane\norganisation: nobody\n")
+    for _ in range(2):  # a problem in an unchanged file is reported by every load until it is fixed
+        with pytest.raises(ArchiveError, match="contacts/jane.yml:3:15: error: organisation: no contact"):
+            catalogue.load_catalogue(str(root), build_date=dt.date(2026, 1, 1), memo=memo)
+    (root / "projects/two.yml").unlink()
+    (root / "contacts/jane.yml").write_text("kind: person\nname: Jane\n")
+    third = catalogue.load_catalogue(str(root), build_date=dt.date(2026, 1, 1), memo=memo)
+    assert "two" not in third.projects and "projects/two.yml" not in memo.sources

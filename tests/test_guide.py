@@ -21,11 +21,22 @@ GUIDE = REPO / "docs" / "maintainers.md"
 SECTION = "## Every error message"
 
 # Where messages are made: (module, call name -> index of the message argument).
-MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news")
-CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1}
+MODULES = ("strictyaml", "schema", "catalogue", "files", "dates", "news", "publish", "pages", "session", "render",
+           "privacy")
+CALLS = {"Invalid": 0, "ValueError": 0, "add": 4, "report": 1, "error": 1, "BuildError": 0}
 # files.py and the catalogue's reference check return their messages (``return None, f"..."``) instead of reporting them
 RETURNING = {("files", "check_relative_path"), ("files", "resolve"), ("files", "measure"),
-             ("catalogue", "_reference_problem")}
+             ("catalogue", "_reference_problem"), ("publish", "site_problem"),
+             ("strictyaml", "forbidden_character"), ("schema", "mailto_problem"), ("schema", "_unknown_key"),
+             ("files", "_facts"), ("pages", "_setting_problem"), ("render", "_unsafe_target"),
+             ("render", "bracket_problem")}
+# functions that collect their messages in a list (``problems.append(f"...")``) and raise them together
+APPENDING = {("session", "generated_files"), ("session", "check_published_files"), ("render", "run"),
+             ("privacy", "_attributes")}
+# (the build session's other errors are about the site generator and its plugins, not about what a
+# maintainer writes: they are not in the guide; render and privacy report what validation finds in Markdown)
+ONLY = {"session": {"generated_files", "check_published_files"}, "render": {"run", "_unsafe_target", "bracket_problem"},
+        "privacy": {"_attributes"}}
 
 
 def _template(node: ast.AST) -> str:
@@ -49,7 +60,7 @@ def message_templates() -> set[str]:
     for module in MODULES:
         tree = ast.parse((REPO / "src" / "projarchive" / f"{module}.py").read_text(encoding="utf-8"))
         for fn in ast.walk(tree):
-            if not isinstance(fn, ast.FunctionDef):
+            if not isinstance(fn, ast.FunctionDef) or module in ONLY and fn.name not in ONLY[module]:
                 continue
             for node in ast.walk(fn):
                 if isinstance(node, ast.Call):
@@ -57,6 +68,8 @@ def message_templates() -> set[str]:
                     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                     if name in CALLS and len(node.args) > CALLS[name]:
                         found.add(_template(node.args[CALLS[name]]))
+                    elif name == "append" and (module, fn.name) in APPENDING and node.args and _is_text(node.args[0]):
+                        found.add(_template(node.args[0]))
                 elif isinstance(node, ast.Return) and node.value is not None:
                     if fn.name == "_hint":  # the hints that follow "this is not valid YAML: …"
                         found.add("this is not valid YAML: …" + _template(node.value))

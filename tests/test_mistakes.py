@@ -68,7 +68,7 @@ MISTAKES = [
         "if it belongs to the value, put the whole value in quotes: \"C# toolkit #2\""),
     ]),
     ("100 kB of nested brackets", {P: HEAD + "themes: " + "[" * 50_000 + "]" * 50_000 + "\n"}, None, [
-        ("projects/x.yml:4:1: error: brackets are nested more than 32 deep; close each '[' and '{' you open, "
+        ("projects/x.yml:4:40: error: brackets nest values more than 32 levels deep; close each '[' and '{' you open, "
         "or write the list one '- item' per line"),
     ]),
     ("billion laughs", {P: HEAD + BILLION_LAUGHS}, None, [
@@ -196,7 +196,8 @@ def test_a_duplicate_key_does_not_hide_the_other_mistakes_in_its_file(tmp_path):
 def test_a_plain_null_inside_a_list_is_reported_not_dropped(tmp_path):
     """``themes: [a, null]`` must not silently lose an entry."""
     found = problems(write_archive(tmp_path, {P: HEAD + "themes: [a, null]\n"}))
-    assert found == ["projects/x.yml:4:13: error: themes[1]: has no value; write the text or remove the key"]
+    assert found == [("projects/x.yml:4:13: error: themes[1]: has no value; write the text or remove the item (its '- ' line, "
+                     "or its place between the commas)")]
 
 
 @pytest.mark.parametrize(("value", "message"), [

@@ -409,16 +409,42 @@ def test_settings_from_mkdocs_yml():
 @pytest.mark.parametrize(
     ("options", "fragment"),
     [
-        ({"bannr": "x"}, "unknown option(s) bannr"),
-        ({"recent": "5"}, "extra.archive.recent should be int"),
-        ({"recent": True}, "extra.archive.recent should be int"),
-        ({"banner": 5}, "extra.archive.banner should be str"),
+        ({"bannr": "x"}, "mkdocs.yml: error: extra.archive.bannr: unknown option 'bannr'; did you mean 'banner'? "
+                         "the options are banner, recent, personal_details_years, accessible_format_email, per_page"),
+        ({"recent": "5"}, "mkdocs.yml: error: extra.archive.recent: should be a whole number, not '5'"),
+        ({"recent": True}, "mkdocs.yml: error: extra.archive.recent: should be a whole number, not True"),
+        ({"recent": -2}, "mkdocs.yml: error: extra.archive.recent: -2 is below the smallest allowed value 0"),
+        ({"per_page": 10**6}, "mkdocs.yml: error: extra.archive.per_page: 1000000 is above the largest allowed value 1000"),
+        ({"banner": 5}, "mkdocs.yml: error: extra.archive.banner: should be text, not 5"),
+        ({"banner": "x" * 301}, "mkdocs.yml: error: extra.archive.banner: is 301 characters long; at most 300 are "
+                                "allowed here"),
+        ({"banner": "Finished\x1b[31m"}, "mkdocs.yml: error: extra.archive.banner: the invisible control character "
+                                         "U+001B is not allowed"),
+        ({"accessible_format_email": "help@"}, "mkdocs.yml: error: extra.archive.accessible_format_email: 'help@' is not "
+                                              "an email address (expected name@example.org)"),
+        ("banner: x", "mkdocs.yml: error: extra.archive: should be keys and values (banner: …, recent: …)"),
     ],
 )
-def test_settings_reject_unknown_or_mistyped_options(options, fragment):
+def test_settings_reject_unknown_mistyped_or_out_of_range_options(options, fragment):
     with pytest.raises(ValueError) as e:
         settings_from(options)
-    assert fragment in str(e.value)
+    assert str(e.value).startswith(fragment)
+
+
+def test_every_problem_of_the_settings_is_reported_with_its_line_in_mkdocs_yml(tmp_path):
+    from projarchive.pages import setting_marks
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: A\nextra:\n  archive:\n    recent: -2\n    recnet: 3\n    per_page: lots\n"
+                      "theme:\n  name: !ENV [THEME, material]\n", encoding="utf-8")
+    with pytest.raises(ValueError) as e:
+        settings_from({"recent": -2, "recnet": 3, "per_page": "lots"}, setting_marks(str(config)))
+    assert str(e.value).splitlines() == [
+        "mkdocs.yml:4:13: error: extra.archive.recent: -2 is below the smallest allowed value 0",
+        "mkdocs.yml:5:13: error: extra.archive.recnet: unknown option 'recnet'; did you mean 'recent'? the options are "
+        "banner, recent, personal_details_years, accessible_format_email, per_page",
+        "mkdocs.yml:6:15: error: extra.archive.per_page: should be a whole number, not 'lots'",
+    ]
 
 
 def test_publish_swaps_the_staging_folder_in(tmp_path):
@@ -484,3 +510,36 @@ def test_exported_json_is_one_record_a_line_and_round_trips():
     assert text.splitlines() == ["[", json.dumps(rows[0], ensure_ascii=False) + ",",
                                  json.dumps(rows[1], ensure_ascii=False), "]"]
     assert json.loads(to_json([])) == []
+
+
+def test_exports_and_feed_made_row_by_row_equal_those_made_whole(tmp_path):
+    """export_files and atom_feed write each record's row or entry on its own (so `mkdocs serve` can
+    keep them between saves); the result is what json, csv and ElementTree make of the whole."""
+    from projarchive.catalogue import load_catalogue
+    from projarchive.exports import ExportCache, export_files, records, to_csv, to_json
+    from projarchive.feed import FeedCache, atom_feed, atom_feed_tree
+    from projarchive.privacy import without_addresses_in
+
+    for rel, body in {
+        "projects/a.yml": 'title: "A & <b> \\"quoted\\" tab"\nstart: 2019\nsummary: "Line one\\nline two, =SUM(1)"\n'
+                          "themes: [x & y, '<z>', 'say \"hi\"']\nresources: [r]\n",
+        "projects/b.yml": "title: Siân’s café\nstart: 2009-04-01\nend: 2010-03-31\nsummary: 'Mail jane@example.org'\n",
+        "resources/r.yml": "title: R\nkind: report\nurl: https://example.org/r?a=1&b=2\n",
+        "contacts/o.yml": "kind: organisation\nname: O\nphone: '+44 1'\n",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body, encoding="utf-8")
+    cat = load_catalogue(str(tmp_path), build_date=dt.date(2026, 1, 1))
+    router = Router("https://example.org/archive/")
+    cache = ExportCache()
+    for made in (export_files(cat, router), export_files(cat, router, cache),
+                 export_files(cat, router, cache, changed={("project", "a"), ("contact", "o")})):
+        for kind, folder in (("project", "projects"), ("contact", "contacts"), ("resource", "resources")):
+            rows = [without_addresses_in(row) for row in records(kind, cat, router)]
+            assert made[f"api/{folder}.json"] == to_json(rows)
+            assert made[f"api/{folder}.csv"] == to_csv(rows)
+    feed = FeedCache()
+    assert atom_feed(cat, router, "A & B") == atom_feed_tree(cat, router, "A & B")
+    assert atom_feed(cat, router, "A & B", feed) == atom_feed_tree(cat, router, "A & B")
+    assert atom_feed(cat, router, "A & B", feed, changed={("project", "b")}) == atom_feed_tree(cat, router, "A & B")
+    assert len(feed.entries) == 3

@@ -183,7 +183,7 @@ CASES = [
      "resources/r.yml:4:12", "resources/pack/e.txt is an empty file"),
     ("broken pdf", {"resources/r.yml": "title: R\nkind: report\nfiles:\n  - {file: pack/b.pdf, title: T}\n",
                     "resources/pack/b.pdf": b"%PDF-1.4\ngarbage\n"},
-     "resources/r.yml:4:12", "cannot be read as a PDF"),
+     "resources/r.yml:4:12", "files[0].file: cannot read this PDF ("),
     # ---- links and emails
     ("javascript link", {P: project("links:\n  - {title: T, url: 'javascript:alert(1)'}\n")},
      "projects/x.yml:5:21", "links[0].url: 'javascript:alert(1)' is not a web address we can link to"),

@@ -451,7 +451,7 @@ def test_per_page_setting_is_checked():
     from projarchive.pages import Settings, settings_from
 
     assert settings_from({"per_page": 20}) == Settings(per_page=20)
-    with pytest.raises(ValueError, match="per_page"):
+    with pytest.raises(ValueError, match="per_page: 0 is below the smallest allowed value 1"):
         settings_from({"per_page": 0})
 
 

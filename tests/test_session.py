@@ -72,13 +72,27 @@ def test_page_content_and_toc_come_from_the_archive_with_links_checked(tmp_path)
         session.url_of("missing.md")
 
 
-def test_a_hand_written_file_where_the_archive_generates_one_is_an_error_naming_it(tmp_path):
+def test_a_hand_written_file_where_the_archive_generates_one_is_an_error_naming_both(tmp_path):
     session = session_for(tmp_path)
     with pytest.raises(BuildError) as e:
-        session.generated_files(["index.md", "projects/one.md", "api/projects.json"])
+        session.generated_files(["index.md", "about.md", "projects/one.md", "api/projects.json", "api/extra.json",
+                                 "feed.xml", "files/notes.txt", "pagefind/pagefind.js", "_headers", "filesx.md"])
     assert str(e.value).splitlines() == [
-        "docs/api/projects.json clashes with a page or file the archive generates; rename or remove it",
-        "docs/projects/one.md clashes with a page or file the archive generates; rename or remove it",
+        "docs/_headers: _headers is the security policy file the build writes, so a hand-written file there would be "
+        "mixed in with or replaced by what the build writes; move docs/_headers out of it",
+        "docs/api/extra.json: api/ is where the archive publishes its open data exports, so a hand-written file there "
+        "would be mixed in with or replaced by what the build writes; move docs/api/extra.json out of it",
+        "docs/api/projects.json: the archive generates api/projects.json here (an open data export), which would "
+        "replace this hand-written file; rename or remove docs/api/projects.json",
+        "docs/feed.xml: the archive generates feed.xml here (the Atom feed of projects and resources), which would "
+        "replace this hand-written file; rename or remove docs/feed.xml",
+        "docs/files/notes.txt: files/ is where the archive publishes the documents under resources/ (add a document "
+        "there, with a resource record), so a hand-written file there would be mixed in with or replaced by what the "
+        "build writes; move docs/files/notes.txt out of it",
+        "docs/pagefind/pagefind.js: pagefind/ is where the search index is written, so a hand-written file there "
+        "would be mixed in with or replaced by what the build writes; move docs/pagefind/pagefind.js out of it",
+        "docs/projects/one.md: the archive generates projects/one.md here (the page 'One <b>project</b>'), which "
+        "would replace this hand-written file; rename or remove docs/projects/one.md",
     ]
 
 
@@ -94,7 +108,7 @@ def test_a_platform_that_publishes_a_page_elsewhere_stops_the_build(tmp_path):
 def test_settings_and_environment_are_read_for_each_build(tmp_path):
     assert session_for(tmp_path, recent=2).settings.recent == 2
     assert session_for(tmp_path).share_parts
-    with pytest.raises(BuildError, match="extra.archive: unknown option"):
+    with pytest.raises(BuildError, match="extra.archive.recnet: unknown option 'recnet'; did you mean 'recent'?"):
         session_for(tmp_path, recnet=2)
     with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
         BuildSession(BuildConfig(root=str(tmp_path), docs_dir=str(tmp_path / "docs"), site_dir=str(tmp_path / "s"),

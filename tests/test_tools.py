@@ -400,8 +400,11 @@ def test_the_installed_new_project_command_writes_into_the_current_folder(tmp_pa
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(st.characters(codec="utf-8"), min_size=1, max_size=80).filter(lambda s: s.strip() and "\n" not in s))
+@given(st.text(st.characters(codec="utf-8").filter(lambda c: c != "\t" and not strictyaml._FORBIDDEN.match(c)),
+               min_size=1, max_size=80).filter(lambda s: s.strip() and "\n" not in s))
 def test_new_project_keeps_any_title_exactly(title):
+    """Any title a record may hold (no control characters, bidirectional controls or tabs: those are refused,
+    test_new_project_asks_again_for_a_title_no_record_may_hold) is written so that it reads back exactly."""
     from projarchive.new_project import render
 
     text = filled(render("x", title, "2009-04-01", None, "Summary."))
@@ -411,6 +414,20 @@ def test_new_project_keeps_any_title_exactly(title):
     record = schema.convert("project", "x", doc, "projects/x.yml", problems)
     assert not problems, problems.report()
     assert record.title == title.strip()
+
+
+@pytest.mark.parametrize(("title", "why"), [
+    ("Red \x1b[31m", "the invisible control character U+001B is not allowed in a record"),
+    ("abc\u202edef", "the invisible bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed"),
+    ("A\tB", "a title holds no tabs; write a space"),
+    ("x" * 501, "a title is at most 500 characters; this one is 501"),
+])
+def test_new_project_asks_again_for_a_title_no_record_may_hold(title, why):
+    from projarchive.new_project import _title
+
+    with pytest.raises(ValueError) as e:
+        _title(title)
+    assert str(e.value).startswith(why)
 
 
 # --------------------------------------------------------------------------- pre-commit and CI

@@ -1,7 +1,9 @@
 /* Contact emails: the HTML carries each address base64-encoded in data-email, with a
    readable fallback ("jane at example dot org") as text, so address harvesters find none.
    Here each becomes an ordinary mailto: link whose text is the address, which is what
-   sighted and screen reader users get. See src/projarchive/privacy.py. */
+   sighted and screen reader users get. A labelled one (archive-email--labelled: a link such as
+   "Request an accessible format") keeps its label as the link's text and drops the spoken
+   address; its data-email-query (e.g. subject=…) is added to the link. See src/projarchive/privacy.py. */
 (function () {
   "use strict";
   function decode(encoded) {
@@ -21,9 +23,16 @@
       try { address = decode(span.getAttribute("data-email")); } catch (e) { return; }
       if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(address)) { return; }
       var link = document.createElement("a");
-      link.href = "mailto:" + address;
-      link.textContent = address;
+      var query = span.getAttribute("data-email-query");
+      link.href = "mailto:" + address + (query ? "?" + query : "");
       link.className = "archive-email";
+      var label = span.classList.contains("archive-email--labelled") ?
+        span.querySelector(".archive-email__label") : null;
+      if (label) {
+        while (label.firstChild) { link.appendChild(label.firstChild); }
+      } else {
+        link.textContent = address;
+      }
       span.replaceWith(link);
     });
   }

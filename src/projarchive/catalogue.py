@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import functools
 import gc
 import os
 import re
@@ -32,14 +33,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import files as filefacts
-from . import schema, strictyaml
+from . import pdfpages, schema, strictyaml
 from .model import RECORD_FOLDERS, Contact, NewsPost, Project, Resource
 from .news import load_posts
-from .problems import ArchiveError, Problems
+from .problems import ArchiveError, Problem, Problems
 
 RESERVED_IDS = frozenset({"index"})  # projects/index.md etc. are the listing pages
 
 
+@functools.lru_cache(maxsize=65536)  # theme and region names repeat across thousands of projects
 def slugify(text: str) -> str:
     """``East of England`` → ``east-of-england``; accents folded, never empty."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -47,6 +49,7 @@ def slugify(text: str) -> str:
     return slug or "x" + "".join(f"{ord(c):x}" for c in text)[:40]
 
 
+@functools.lru_cache(maxsize=65536)
 def tag_slug(name: str) -> str:
     """The address of a theme's or region's page; never the folder's own listing (index)."""
     slug = slugify(name)
@@ -141,14 +144,22 @@ def load_catalogue(
     news_dir: str = "news/posts",
     facts_cache: filefacts.FactsCache | None = None,
     read_pages: filefacts.PageReader | None = None,
+    memo: LoadMemo | None = None,
 ) -> Catalogue:
-    """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems."""
+    """Load, validate and cross-check every record under ``root``; raise ArchiveError listing all problems.
+
+    With a ``memo`` kept from the last load (``mkdocs serve`` keeps one), only the record files and
+    documents that changed since are read, converted and measured again; see :class:`LoadMemo`."""
+    if read_pages is None:
+        pdfpages.shared().warm()  # the PDF reader starts on the other core while the records are read
     with _gc_paused():
         problems = Problems()
-        sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir)
-        records = convert_records(sources, problems)
+        sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir, memo=memo)
+        records = convert_records(sources, problems, memo)
         check_references(records, sources, problems)
-        facts = measure_files(root, records, problems, facts_cache, read_pages)
+        facts = measure_files(root, records, problems, facts_cache, read_pages, memo)
+        if memo is not None:
+            memo.forget_unseen()
         if problems:
             raise ArchiveError(problems)
         return index(root, build_date, records, sources.posts, facts)
@@ -169,6 +180,55 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+Signature = tuple[int, int, int, int]  # a file's size, inode, modification and change times (ns)
+
+
+def signature(path: str) -> Signature | None:
+    """What says a file may have changed, without reading it; None if it cannot be seen."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
+
+
+class LoadMemo:
+    """What one load read, converted and measured, for the next load of the same archive.
+
+    ``mkdocs serve`` loads the archive again after every save. A record file or document whose
+    size, inode and times are unchanged is not read again: its parsed source, its converted record
+    and its facts are taken from here, with the problems they had (each problem belongs to one
+    file, so they are kept per file and reported again). A record that did not change is
+    therefore the very same object in the new catalogue: page models that show only unchanged
+    records compare equal at once (projarchive.preview). The cross-record phases (references, the
+    index) always run over every record."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, tuple[Signature, Source | None, tuple[Problem, ...]]] = {}
+        self.converted: dict[str, tuple[Source, Loaded, tuple[Problem, ...]]] = {}
+        self.facts: dict[str, tuple[Signature, filefacts.FileFacts | None, str | None]] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def seen(self, table: str, key: str) -> None:
+        self._seen.add((table, key))
+
+    def forget_unseen(self) -> None:
+        """Drop what the last load did not ask for (deleted files, documents no longer named)."""
+        for table in ("sources", "converted", "facts"):
+            entries = getattr(self, table)
+            for key in [k for k in entries if (table, k) not in self._seen]:
+                del entries[key]
+        self._seen.clear()
+
+
+@contextlib.contextmanager
+def _problems_of_one_file(problems: Problems) -> Iterator[Problems]:
+    """A Problems for one file's checks, added to ``problems`` when done (and kept by a LoadMemo)."""
+    own = Problems()
+    yield own
+    problems.items.extend(own.items)
 
 
 # --------------------------------------------------------------------------- 1. read
@@ -192,8 +252,9 @@ class Sources:
 
 
 def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
-                 news_dir: str = "news/posts") -> Sources:
-    """Every record file under ``root`` parsed with positions, and the news posts under ``docs_dir``."""
+                 news_dir: str = "news/posts", memo: LoadMemo | None = None) -> Sources:
+    """Every record file under ``root`` parsed with positions, and the news posts under ``docs_dir``.
+    With a ``memo``, a file unchanged since the last load is not read again."""
     for link in find_symlinks(root):
         problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
     records = []
@@ -202,11 +263,30 @@ def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
         found = _record_files(root, folder, problems)
         present[kind] = frozenset(record_id for record_id, _, _ in found)
         for record_id, full, shown in found:
-            doc = strictyaml.load_file(full, shown, problems)
-            if doc is not None:
-                records.append(Source(kind, record_id, shown, doc))
+            source = _read_source(kind, record_id, full, shown, problems, memo)
+            if source is not None:
+                records.append(source)
     posts = tuple(load_posts(docs_dir, news_dir, problems)) if docs_dir else ()
     return Sources(tuple(records), present, posts)
+
+
+def _read_source(kind: str, record_id: str, full: str, shown: str, problems: Problems,
+                 memo: LoadMemo | None) -> Source | None:
+    if memo is None:
+        doc = strictyaml.load_file(full, shown, problems, max_bytes=schema.RECORD_BYTES)
+        return Source(kind, record_id, shown, doc) if doc is not None else None
+    memo.seen("sources", shown)
+    sig = signature(full)
+    known = memo.sources.get(shown)
+    if known is not None and known[0] == sig:
+        problems.items.extend(known[2])
+        return known[1]
+    with _problems_of_one_file(problems) as own:
+        doc = strictyaml.load_file(full, shown, own, max_bytes=schema.RECORD_BYTES)
+    source = Source(kind, record_id, shown, doc) if doc is not None else None
+    if sig is not None:
+        memo.sources[shown] = (sig, source, tuple(own.items))
+    return source
 
 
 def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str, str, str]]:
@@ -215,10 +295,14 @@ def _record_files(root: str, folder: str, problems: Problems) -> list[tuple[str,
     if not os.path.isdir(base):
         return []
     out = []
-    for name in sorted(os.listdir(base)):
-        full = os.path.join(base, name)
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):  # scandir: no stat for each file
+        name, full = entry.name, entry.path
         shown = f"{folder}/{name}"
-        if name.startswith(".") or os.path.isdir(full) and not os.path.islink(full):
+        if name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if name.endswith((".yml", ".yaml")):
+                problems.add(shown, 0, 0, "", "is a folder, not a record file; rename the folder or move it away")
             continue
         if name.endswith(".yaml"):
             problems.add(shown, 0, 0, "", "record files end in '.yml'; rename it to " + name[:-5] + ".yml")
@@ -254,13 +338,23 @@ def find_symlinks(root: str) -> list[str]:
         if os.path.islink(base):
             found.append(folder)
             continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(dirnames + filenames):
-                full = os.path.join(dirpath, name)
-                if os.path.islink(full):
-                    found.append(os.path.relpath(full, root).replace(os.sep, "/"))
+        _symlinks_under(base, root, found)
     return found
+
+
+def _symlinks_under(folder: str, root: str, found: list[str]) -> None:
+    """Depth first, in name order, as os.walk with sorted names would find them; one system call
+    a folder (scandir tells links apart without a stat of each file: 20,000 files at 10,000 projects)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            found.append(os.path.relpath(entry.path, root).replace(os.sep, "/"))
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _symlinks_under(entry.path, root, found)
 
 
 # --------------------------------------------------------------------------- 2. convert
@@ -277,15 +371,36 @@ class Loaded:
     def valid(self) -> bool:
         return not isinstance(self.record, schema.Partial)
 
+    @functools.cached_property
+    def links(self) -> tuple[tuple[strictyaml.Path, schema.Type, Any], ...]:
+        """The record's references (:class:`~projarchive.schema.Id`) and file paths
+        (:class:`~projarchive.schema.FilePath`) with where they are: what phases 3 and 4 check. Found
+        once per record (a LoadMemo keeps the record while its file is unchanged)."""
+        return tuple(leaf for leaf in schema.leaves(schema.KINDS[self.source.kind], self.record)
+                     if isinstance(leaf[1], schema.Id | schema.FilePath))
+
 
 Records = dict[str, dict[str, Loaded]]  # kind -> id -> loaded record
 
 
-def convert_records(sources: Sources, problems: Problems) -> Records:
-    """Each parsed source against its kind's declaration (:func:`projarchive.schema.convert`)."""
+def convert_records(sources: Sources, problems: Problems, memo: LoadMemo | None = None) -> Records:
+    """Each parsed source against its kind's declaration (:func:`projarchive.schema.convert`).
+    With a ``memo``, a source read from the memo keeps the record it was converted to."""
     records: Records = {kind: {} for kind in RECORD_FOLDERS}
     for s in sources.records:
-        records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+        if memo is None:
+            records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+            continue
+        memo.seen("converted", s.path)
+        known = memo.converted.get(s.path)
+        if known is not None and known[0] is s:
+            problems.items.extend(known[2])
+            records[s.kind][s.id] = known[1]
+            continue
+        with _problems_of_one_file(problems) as own:
+            loaded = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, own))
+        memo.converted[s.path] = (s, loaded, tuple(own.items))
+        records[s.kind][s.id] = loaded
     return records
 
 
@@ -309,14 +424,15 @@ class _Referrer:
 def check_references(records: Records, sources: Sources, problems: Problems) -> None:
     """Every :class:`~projarchive.schema.Id` declared in the schema names a record of its kind and role,
     in records and news posts alike; and each theme or region has one spelling."""
-    referrers: list[tuple[_Referrer, schema.Type, Any]] = [
-        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), schema.KINDS[kind], loaded.record)
+    referrers: list[tuple[_Referrer, Iterable[tuple[strictyaml.Path, schema.Type, Any]]]] = [
+        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links)
         for kind, table in records.items() for rid, loaded in table.items()
     ]
-    referrers += [(_Referrer("news", post.src, post.path, doc), schema.NEWS_LINKS, post) for post, doc in sources.posts]
+    referrers += [(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post))
+                  for post, doc in sources.posts]
     valid = {kind: _valid(records, kind) for kind in RECORD_FOLDERS}
-    for referrer, spec, record in referrers:
-        for at, declared, target in schema.leaves(spec, record):
+    for referrer, links in referrers:
+        for at, declared, target in links:
             if isinstance(declared, schema.Id):
                 message = _reference_problem(declared, target, referrer, valid, sources.present)
                 if message:
@@ -327,8 +443,52 @@ def check_references(records: Records, sources: Sources, problems: Problems) -> 
         for project, doc, i, name, other in _tags(projects, key)[1]:
             mark = doc.mark((key, i))
             problems.add(project.path, mark.line, mark.column, f"{key}[{i}]",
-                         f"'{name}' and '{other}' differ only in capitals or punctuation; "
+                         f"'{name}' and '{other}' differ only in {_difference(name, other)}; "
                          "use one spelling so they share a page")
+    check_programme_cycles(records, problems)
+
+
+def _difference(a: str, b: str) -> str:
+    """How two names with one address (slug) differ, in words: capitals, accents, or punctuation and spaces."""
+    def unaccented(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+    if a.casefold() == b.casefold():
+        return "capitals"
+    if unaccented(a) == unaccented(b):
+        return "accents"
+    if unaccented(a).casefold() == unaccented(b).casefold():
+        return "accents and capitals"
+    return "punctuation, spaces or accents" if unaccented(a) != a or unaccented(b) != b else \
+        "punctuation or spaces"
+
+
+def check_programme_cycles(records: Records, problems: Problems) -> None:
+    """A programme cannot be inside itself: A in programme B, B in programme A (or a longer ring) is
+    reported once, at the first record of the ring, naming every 'programme' line in it."""
+    programme_of = {rid: loaded for rid, loaded in records["project"].items()
+                    if isinstance(getattr(loaded.record, "programme", None), str)}
+    done: set[str] = set()
+    for start in sorted(programme_of):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in programme_of and node not in done and node not in path:
+            path.append(node)
+            node = programme_of[node].record.programme
+        done.update(path)
+        if node is None or node not in path or node == path[-1]:
+            continue  # no ring, or a project naming itself (reported as such by the reference check)
+        ring = path[path.index(node):]
+        first = min(ring)
+        ring = ring[ring.index(first):] + ring[:ring.index(first)]
+        here = programme_of[first]
+        mark = here.source.doc.mark(("programme",))
+        others = "; ".join(f"{programme_of[rid].source.path} line {programme_of[rid].source.doc.mark(('programme',)).line}"
+                           f" puts '{rid}' in '{programme_of[rid].record.programme}'" for rid in ring[1:])
+        chain = " → ".join([*ring, first])
+        problems.add(here.source.path, mark.line, mark.column, "programme",
+                     f"programmes in a ring ({chain}): a programme cannot be inside itself; {others}. "
+                     "Remove the 'programme' line that is wrong")
 
 
 def _reference_problem(ref: schema.Id, target: str, referrer: _Referrer, valid: dict[str, dict[str, Any]],
@@ -366,7 +526,8 @@ def _tags(projects: Iterable[tuple[Any, strictyaml.Document | None]], key: str
     for project, doc in sorted(projects, key=newest_first):
         for i, name in enumerate(getattr(project, key)):
             slug = tag_slug(name)
-            if slug in by_slug and by_slug[slug][0] != name:
+            # one name written with different code points (é as one character, or e and an accent) is one name
+            if slug in by_slug and unicodedata.normalize("NFC", by_slug[slug][0]) != unicodedata.normalize("NFC", name):
                 clashes.append((project, doc, i, name, by_slug[slug][0]))
                 continue
             by_slug.setdefault(slug, (name, []))[1].append(project)
@@ -379,19 +540,22 @@ def _tags(projects: Iterable[tuple[Any, strictyaml.Document | None]], key: str
 
 def measure_files(root: str, records: Records, problems: Problems,
                   cache: filefacts.FactsCache | None = None,
-                  read_pages: filefacts.PageReader | None = None) -> dict[str, filefacts.FileFacts]:
+                  read_pages: filefacts.PageReader | None = None,
+                  memo: LoadMemo | None = None) -> dict[str, filefacts.FileFacts]:
     """Every :class:`~projarchive.schema.FilePath` declared in the schema: a safe path to a real file
-    of a type we describe (an image where the schema says so); its facts, by path under resources/."""
+    of a type we describe (an image where the schema says so); its facts, by path under resources/.
+    With a ``memo``, a file unchanged since the last load is not read again."""
     resources_dir = os.path.join(root, RECORD_FOLDERS["resource"])
     facts: dict[str, filefacts.FileFacts] = {}
-    for kind, table in records.items():
+    # PDFs not in the cache are read in a reader process under limits (one for the whole process)
+    read_pages = read_pages or pdfpages.shared()
+    for table in records.values():
         for loaded in table.values():
-            for at, declared, rel in schema.leaves(schema.KINDS[kind], loaded.record):
+            for at, declared, rel in loaded.links:
                 if not isinstance(declared, schema.FilePath) or rel in facts:
                     continue
-                full, err = filefacts.resolve(resources_dir, rel)
+                got, err = _measure(resources_dir, rel, cache, read_pages, memo)
                 if err is None:
-                    got, err = filefacts.measure(full, rel, cache, read_pages)
                     if got is not None and declared.image and got.extension not in filefacts.IMAGE_EXTENSIONS:
                         err = f"'{rel}' is a {got.format}, not an image"
                     elif got is not None:
@@ -400,6 +564,29 @@ def measure_files(root: str, records: Records, problems: Problems,
                     mark = loaded.source.doc.mark(at)
                     problems.add(loaded.source.path, mark.line, mark.column, strictyaml.dotted(at), err)
     return dict(sorted(facts.items()))
+
+
+def _measure(resources_dir: str, rel: str, cache: filefacts.FactsCache | None,
+             read_pages: filefacts.PageReader | None, memo: LoadMemo | None) -> tuple[filefacts.FileFacts | None, str | None]:
+    """A file's facts or what is wrong with it; with a ``memo``, a file unchanged since the last load
+    (a safe path to the same regular file: its signature comes from lstat) is not read again."""
+    sig = None
+    if memo is not None:
+        memo.seen("facts", rel)
+        if filefacts.check_relative_path(rel) is None:
+            sig = signature(os.path.join(resources_dir, *rel.split("/")))
+            known = memo.facts.get(rel)
+            if sig is not None and known is not None and known[0] == sig:
+                if cache is not None and known[1] is not None:
+                    cache.used.add(known[1].sha256)  # still in use: the cache file keeps its page count
+                return known[1], known[2]
+    full, err = filefacts.resolve(resources_dir, rel)
+    got = None
+    if full is not None and err is None:
+        got, err = filefacts.measure(full, rel, cache, read_pages)
+    if memo is not None and sig is not None:
+        memo.facts[rel] = (sig, got, err)
+    return got, err
 
 
 # --------------------------------------------------------------------------- 5. index

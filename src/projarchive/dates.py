@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import cached_property, lru_cache, total_ordering
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -43,11 +43,11 @@ class PartialDate:
             return NotImplemented
         return self._key() < other._key()
 
-    @property
+    @cached_property  # listings sort thousands of projects by it, again after every save under `serve`
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
@@ -96,6 +96,7 @@ def parse_date(text: str, *, allow_partial: bool) -> PartialDate:
     return PartialDate(year, int(month) if month else None, int(day) if day else None)
 
 
+@lru_cache(maxsize=65536)  # every listing shows a project's dates: 40,000 cards at 10,000 projects
 def date_range(start: PartialDate, end: PartialDate | None) -> str:
     """``1 April 2009 – 31 March 2010``; an open range reads ``from 1 April 2015``."""
     if end is None:

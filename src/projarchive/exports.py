@@ -17,112 +17,156 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .dates import PartialDate
-from .model import RECORD_FOLDERS
-from .privacy import without_addresses
+from .model import RECORD_FOLDERS, Contact, Project, Resource
+from .privacy import without_addresses_in
 from .router import Router
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _date(value: PartialDate | None) -> str | None:
     return value.iso() if value is not None else None
 
 
-def project_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
-    out = []
-    for p in sorted(cat.projects.values(), key=lambda p: p.id):
-        out.append({
-            "id": p.id,
-            "url": router.record("project", p.id, absolute=True),
-            "title": p.title,
-            "short_title": p.short_title,
-            "kind": "programme" if cat.is_programme(p) else "project",
-            "status": "finished" if cat.is_finished(p) else "active",
-            "start": _date(p.start),
-            "end": _date(p.end),
-            "dates_note": p.dates_note,
-            "summary": p.summary,
-            "image": ({"file": p.image.file, "alt": p.image.alt, "credit": p.image.credit} if p.image else None),
-            "themes": list(p.themes),
-            "regions": list(p.regions),
-            "programme": p.programme,
-            "organisations": [{"id": o.id, "role": o.role} for o in p.organisations],
-            "sections": [{"heading": s.heading, "body": s.body} for s in p.sections],
-            "outputs": [{"measure": o.measure, "target": _number(o.target), "achieved": _number(o.achieved),
-                         "note": o.note} for o in p.outputs],
-            "timeline": [{"date": _date(t.date), "end": _date(t.end), "text": t.text} for t in p.timeline],
-            "sites": [{"name": s.name, "town": s.town, "lat": _number(s.lat), "lon": _number(s.lon)} for s in p.sites],
-            "contacts": [{"id": c.id, "role": c.role, "organisation": c.organisation} for c in p.contacts],
-            "resources": list(p.resources),
-            "links": [{"title": link.title, "url": link.url} for link in p.links],
-        })
-    return out
+def project_row(cat: Catalogue, router: Router, p: Project) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "url": router.record("project", p.id, absolute=True),
+        "title": p.title,
+        "short_title": p.short_title,
+        "kind": "programme" if cat.is_programme(p) else "project",
+        "status": "finished" if cat.is_finished(p) else "active",
+        "start": _date(p.start),
+        "end": _date(p.end),
+        "dates_note": p.dates_note,
+        "summary": p.summary,
+        "image": ({"file": p.image.file, "alt": p.image.alt, "credit": p.image.credit} if p.image else None),
+        "themes": list(p.themes),
+        "regions": list(p.regions),
+        "programme": p.programme,
+        "organisations": [{"id": o.id, "role": o.role} for o in p.organisations],
+        "sections": [{"heading": s.heading, "body": s.body} for s in p.sections],
+        "outputs": [{"measure": o.measure, "target": o.target, "achieved": o.achieved,
+                     "note": o.note} for o in p.outputs],
+        "timeline": [{"date": _date(t.date), "end": _date(t.end), "text": t.text} for t in p.timeline],
+        "sites": [{"name": s.name, "town": s.town, "lat": s.lat, "lon": s.lon} for s in p.sites],
+        "contacts": [{"id": c.id, "role": c.role, "organisation": c.organisation} for c in p.contacts],
+        "resources": list(p.resources),
+        "links": [{"title": link.title, "url": link.url} for link in p.links],
+    }
 
 
-def contact_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
-    out = []
-    for c in sorted(cat.contacts.values(), key=lambda c: c.id):
-        out.append({
-            "id": c.id,
-            "url": router.record("contact", c.id, absolute=True),
-            "kind": c.kind,
-            "name": c.name,
-            "organisation": c.organisation,
-            "role": c.role,
-            "phone": c.phone if c.kind == "organisation" else None,
-            "address": list(c.address),
-            "web_site": c.url,
-            "note": c.note,
-            "projects": sorted({a.project.id for a in cat.appearances(c.id)}),
-        })
-    return out
+def contact_row(cat: Catalogue, router: Router, c: Contact) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "url": router.record("contact", c.id, absolute=True),
+        "kind": c.kind,
+        "name": c.name,
+        "organisation": c.organisation,
+        "role": c.role,
+        "phone": c.phone if c.kind == "organisation" else None,
+        "address": list(c.address),
+        "web_site": c.url,
+        "note": c.note,
+        "projects": sorted({a.project.id for a in cat.appearances(c.id)}),
+    }
 
 
-def resource_records(cat: Catalogue, router: Router) -> list[dict[str, Any]]:
-    out = []
-    for r in sorted(cat.resources.values(), key=lambda r: r.id):
-        out.append({
-            "id": r.id,
-            "url": router.record("resource", r.id, absolute=True),
-            "title": r.title,
-            "kind": r.kind,
-            "summary": r.summary,
-            "published": _date(r.published),
-            "licence": r.licence,
-            "external_url": r.url,
-            "files": [{"title": title, "file": f.path, "url": router.file(f.path, absolute=True),
-                       "format": f.format, "media_type": f.mime, "bytes": f.size, "pages": f.pages,
-                       "sha256": f.sha256} for title, f in cat.resource_files(r)],
-            "used_by": sorted(p.id for p in cat.used_by(r.id)),
-        })
-    return out
+def resource_row(cat: Catalogue, router: Router, r: Resource) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "url": router.record("resource", r.id, absolute=True),
+        "title": r.title,
+        "kind": r.kind,
+        "summary": r.summary,
+        "published": _date(r.published),
+        "licence": r.licence,
+        "external_url": r.url,
+        "files": [{"title": title, "file": f.path, "url": router.file(f.path, absolute=True),
+                   "format": f.format, "media_type": f.mime, "bytes": f.size, "pages": f.pages,
+                   "sha256": f.sha256} for title, f in cat.resource_files(r)],
+        "used_by": sorted(p.id for p in cat.used_by(r.id)),
+    }
 
 
-_RECORDS = {"project": project_records, "contact": contact_records, "resource": resource_records}
+_ROW = {"project": project_row, "contact": contact_row, "resource": resource_row}
 
 
-def _public(value: Any) -> Any:
-    """A row as published: every text with its email addresses in spoken form (projarchive.privacy)."""
+def records(kind: str, cat: Catalogue, router: Router) -> list[dict[str, Any]]:
+    """Every record of ``kind`` as exported (before addresses are spoken), by id."""
+    table = getattr(cat, RECORD_FOLDERS[kind])
+    return [_ROW[kind](cat, router, table[i]) for i in sorted(table)]
+
+
+def json_number(figure: Decimal) -> str:
+    """A figure as a JSON number with exactly the digits typed (``1.10`` stays ``1.10``,
+    ``12345678901234.89`` is not rounded): only what JSON cannot write is dropped, the commas
+    between thousands and leading zeros (``1,200`` → ``1200``, ``020`` → ``20``). Never NaN or
+    Infinity: a figure is digits (projarchive.schema.Number)."""
+    text = str(figure).replace(",", "")
+    sign = "-" if text.startswith("-") else ""
+    whole, point, fraction = text.lstrip("-").partition(".")
+    if not (whole.isdigit() and (not point or fraction.isdigit())):
+        raise ValueError(f"{text!r} is not a figure")  # never: the schema only lets digits through
+    return sign + (whole.lstrip("0") or "0") + point + fraction
+
+
+_string = json.encoder.encode_basestring  # json's own (C) string encoder, as ensure_ascii=False uses
+
+
+def _json(value: Any) -> str:
+    """One value as JSON, as ``json.dumps(value, ensure_ascii=False)`` writes it, except that figures are
+    written with their digits as typed (:func:`json_number`) instead of through a float."""
     if isinstance(value, str):
-        return without_addresses(value)
+        return _string(value)
     if isinstance(value, dict):
-        return {k: _public(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_public(v) for v in value]
-    return value
+        return "{" + ", ".join(f"{_string(k)}: {_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_json(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, Decimal):
+        return json_number(value)
+    raise TypeError(f"{type(value).__name__} has no place in an export")  # a float would risk NaN/Infinity
+
+
+_MARK = "\x00"  # stands for a figure in json's output; record text never holds it (control characters are refused)
+_MARKED = json.dumps(_MARK)
+
+
+def _row(row: dict[str, Any]) -> str:
+    """One record as JSON, written by json's C encoder (``indent=`` or a Python encoder costs 0.2-0.5 s at
+    2,000 projects): each figure is written as a mark, then the marks are replaced by the figures' digits
+    in order. Should a text be the mark itself, :func:`_json` writes the row instead."""
+    figures: list[str] = []
+
+    def figure(value: Any) -> str:
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{type(value).__name__} has no place in an export")
+        figures.append(json_number(value))
+        return _MARK
+
+    text = json.dumps(row, ensure_ascii=False, default=figure)
+    if not figures:
+        return text
+    pieces = text.split(_MARKED)
+    if len(pieces) != len(figures) + 1:
+        return _json(row)
+    return "".join(piece + number for piece, number in zip(pieces, figures, strict=False)) + pieces[-1]
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
-    """A JSON array with one record a line: easy to read and to diff, and written by json's C
-    encoder (``indent=`` makes json fall back to pure Python: 0.5 s at 2,000 projects)."""
-    if not rows:
-        return "[]\n"
-    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n"
+    """A JSON array with one record a line: easy to read and to diff. Figures keep their digits
+    (:func:`json_number`)."""
+    return _json_array([_row(row) for row in rows])
+
+
+def _json_array(lines: list[str]) -> str:
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 def safe_cell(value: Any) -> str:
@@ -141,21 +185,55 @@ def safe_cell(value: Any) -> str:
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
     """Rows as CSV (header from the first row's keys), every cell through :func:`safe_cell`."""
-    buffer = io.StringIO()
     if not rows:
         return ""
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(list(rows[0]))
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row.values()])
+    return _csv_line(list(rows[0])) + "".join(_csv_line([safe_cell(v) for v in row.values()]) for row in rows)
+
+
+def _csv_line(cells: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
     return buffer.getvalue()
 
 
-def export_files(cat: Catalogue, router: Router) -> dict[str, str]:
-    """Path under the site → text, for every export (``api/projects.json`` … named by record folder)."""
+class ExportCache:
+    """Each record's JSON line and CSV line, and each export's text, kept between the builds of one
+    ``mkdocs serve``: a save makes again only the rows of the records it may have changed (the
+    build session says which: projarchive.preview.candidates), and joins the lines of a kind again
+    only if one of its rows changed. 10,000 projects' rows take seconds; a save changes a few."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], tuple[str, str]] = {}
+        self.headers: dict[str, str] = {}
+        self.texts: dict[str, tuple[str, str]] = {}  # kind -> (JSON text, CSV text)
+
+
+def export_files(cat: Catalogue, router: Router, cache: ExportCache | None = None,
+                 changed: set[tuple[str, str]] | None = None) -> dict[str, str]:
+    """Path under the site → text, for every export (``api/projects.json`` … named by record folder).
+    With a ``cache`` filled by an earlier build, ``changed`` names the only records (kind, id) whose
+    rows may differ from it (None: any)."""
+    cache = cache if cache is not None else ExportCache()
+    if changed is None:
+        cache.rows.clear()
+        cache.texts.clear()
     out = {}
     for kind, folder in RECORD_FOLDERS.items():
-        rows = [_public(row) for row in _RECORDS[kind](cat, router)]
-        out[f"api/{folder}.json"] = to_json(rows)
-        out[f"api/{folder}.csv"] = to_csv(rows)
+        if kind not in cache.texts or changed is None or any(k == kind for k, _ in changed):
+            table = getattr(cat, folder)
+            for ref in changed or ():
+                if ref[0] == kind:
+                    cache.rows.pop(ref, None)
+            lines = []
+            for record_id in sorted(table):
+                line = cache.rows.get((kind, record_id))
+                if line is None:
+                    row = without_addresses_in(_ROW[kind](cat, router, table[record_id]))
+                    cache.headers[kind] = _csv_line(list(row))
+                    line = cache.rows[(kind, record_id)] = (_row(row),
+                                                            _csv_line([safe_cell(v) for v in row.values()]))
+                lines.append(line)
+            cache.texts[kind] = (_json_array([j for j, _ in lines]),
+                                 cache.headers[kind] + "".join(c for _, c in lines) if lines else "")
+        out[f"api/{folder}.json"], out[f"api/{folder}.csv"] = cache.texts[kind]
     return out

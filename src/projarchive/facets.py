@@ -8,6 +8,7 @@ browse form and the links that work without JavaScript agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
@@ -104,12 +105,14 @@ class FacetGroup:
         return len(self.options) >= FIND
 
 
-def facet_groups(cat: Catalogue) -> tuple[tuple[FacetGroup, ...], tuple[int, int] | None]:
-    """Every facet with its values and counts (for the browse form), and the span of years."""
+def facet_groups(cat: Catalogue, facets_of: Callable[[Catalogue, Project], tuple[Facet, ...]] = project_facets
+                 ) -> tuple[tuple[FacetGroup, ...], tuple[int, int] | None]:
+    """Every facet with its values and counts (for the browse form), and the span of years.
+    ``facets_of``: where a project's facets come from (the pages' ProjectFacts keeps them)."""
     counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
     years: list[int] = []
     for p in cat.projects.values():
-        for f in project_facets(cat, p):
+        for f in facets_of(cat, p):
             if f.key in counts:
                 counts[f.key][f.value] = counts[f.key].get(f.value, 0) + 1
         ys = project_years(cat, p)

@@ -7,13 +7,19 @@ they are measured here at build time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import posixpath
+import stat
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from .strictyaml import kind_of_file
+from .svg import MAX_SVG_BYTES, svg_problem
 
 FILES_PREFIX = "files/"  # documents under resources/ are published under /files/ in the site
 
@@ -64,6 +70,16 @@ MAGIC: dict[str, tuple[bytes, ...]] = {
     ".gif": (b"GIF87a", b"GIF89a"),
     ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",), ".ppt": (b"\xd0\xcf\x11\xe0",),
 }
+# Files that a browser runs as a page of the site when opened at their address: never published
+ACTIVE_EXTENSIONS = {
+    ".html": "a web page", ".htm": "a web page", ".xhtml": "a web page", ".xht": "a web page",
+    ".shtml": "a web page", ".mht": "a web page", ".mhtml": "a web page", ".xml": "an XML document",
+    ".xsl": "a style sheet program", ".xslt": "a style sheet program", ".js": "a script", ".mjs": "a script",
+    ".svgz": "a compressed SVG image", ".swf": "a Flash program",
+}
+# GitHub refuses a file over 100 MB in a repository, so the site could not be published with one; a
+# document is checked against this before it is read (a sparse file of any size costs nothing to make)
+MAX_DOCUMENT_BYTES = 100_000_000
 CACHE_FILE = ".cache/projarchive/file-facts.json"  # under the repository root; git-ignored (.cache/)
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"}
 
@@ -128,18 +144,25 @@ def resolve(resources_dir: str, rel: str) -> tuple[str | None, str | None]:
     full = os.path.join(resources_dir, *rel.split("/"))
     if os.path.islink(full) or os.path.realpath(full) != os.path.join(base, *rel.split("/")):
         return None, f"'{rel}' is (or passes through) a symbolic link; copy the real file into resources/"
-    if not os.path.isfile(full):
+    try:
+        mode = os.stat(full).st_mode
+    except OSError:
         near = _nearby(resources_dir, rel)
         return None, f"file resources/{rel} does not exist{near}"
+    if stat.S_ISDIR(mode):
+        return None, f"resources/{rel} is a folder, not a file; give the path of a document inside it"
+    if not stat.S_ISREG(mode):
+        return None, f"resources/{rel} is {kind_of_file(mode)}, not an ordinary file; put the document itself there"
     return full, None
 
 
 def _nearby(resources_dir: str, rel: str) -> str:
+    """'; did you mean …?' naming an ordinary file whose name is close to the one asked for, or ''."""
     import difflib
 
     folder = os.path.join(resources_dir, *rel.split("/")[:-1])
     try:
-        names = os.listdir(folder)
+        names = [n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n))]
     except OSError:
         return ""
     close = difflib.get_close_matches(rel.split("/")[-1], names, n=1)
@@ -191,52 +214,105 @@ class FactsCache:
             return
         for key in stale:
             del self.entries[key]
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = self.path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"version": self.VERSION, "files": self.entries}, f, sort_keys=True, indent=0)
-        os.replace(tmp, self.path)
+        folder = os.path.dirname(self.path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:  # a read-only checkout: the cache is only a saving, never needed
+            return
+        # a temporary file of its own: two builds at once (validate and a build) must not write one file
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".file-facts-", suffix=".tmp", dir=folder)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"version": self.VERSION, "files": self.entries}, f, sort_keys=True, indent=0)
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return
         self.changed = False
 
 
 def measure(full_path: str, rel: str, cache: FactsCache | None = None,
             read_pages: PageReader | None = None) -> tuple[FileFacts | None, str | None]:
-    """Read a file once: size, checksum, format (checked against its content) and PDF pages.
+    """Read a file once: size, checksum, format (checked against its content), an SVG's safety
+    (:mod:`projarchive.svg`) and a PDF's pages.
 
-    ``read_pages`` (default :func:`pdf_pages`) counts a PDF's pages; with a ``cache`` it is
-    called only for content not measured before.
+    ``read_pages`` (default: :func:`projarchive.pdfpages.shared`, a reader process under limits)
+    counts a PDF's pages; with a ``cache`` it is called only for content not measured before. Every
+    failure is a message, never an exception.
     """
     ext = posixpath.splitext(rel)[1].lower()
+    if ext in ACTIVE_EXTENSIONS:
+        return None, (f"'{rel}' is {ACTIVE_EXTENSIONS[ext]} ({ext}), which would run as part of the archive's own "
+                      "site if published; publish it as a PDF, or link to where it is published with the resource's url")
     if ext not in FORMATS:
         known = ", ".join(sorted(FORMATS))
         return None, f"'{rel}' has a file type we do not describe ({ext or 'no extension'}); use one of {known}"
-    with open(full_path, "rb") as f:
-        data = f.read()
-    if not data:
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    svg = bytearray() if ext == ".svg" else None
+    try:
+        # O_NONBLOCK: a named pipe put where a document should be must not stop the build for ever
+        fd = os.open(full_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                return None, f"resources/{rel} is {kind_of_file(mode)}, not an ordinary file; put the document itself there"
+            size_on_disk = os.fstat(fd).st_size
+            if size_on_disk > MAX_DOCUMENT_BYTES:
+                return None, (f"resources/{rel} is {size_on_disk:,} bytes ({human_size(size_on_disk)}); a document may "
+                              f"be at most {MAX_DOCUMENT_BYTES:,} bytes ({human_size(MAX_DOCUMENT_BYTES)}) (GitHub, where the site is published from, refuses "
+                              "bigger files): make it smaller (save a PDF for the web, or split it), or link to where "
+                              "it is published with the resource's url")
+            while chunk := f.read(1 << 20):
+                if not head:
+                    head = chunk[:16]
+                digest.update(chunk)
+                size += len(chunk)
+                if svg is not None and len(svg) <= MAX_SVG_BYTES:
+                    svg += chunk
+    except OSError as e:
+        return None, f"resources/{rel} cannot be read: {e.strerror or e}"
+    if not size:
         return None, f"resources/{rel} is an empty file"
     magic = MAGIC.get(ext)
-    if magic and not data.startswith(magic):
+    if magic and not head.startswith(magic):
         return None, f"resources/{rel} does not look like a {FORMATS[ext][0]} file (its content does not match '{ext}')"
+    if svg is not None:
+        problem = svg_problem(bytes(svg))
+        if problem:
+            return None, (f"resources/{rel} cannot be published: {problem}. An SVG opened at its address runs as "
+                          "part of the site, so it must hold no scripts, event handlers or references outside itself; "
+                          "remove them in your drawing program, or save the image as a PNG")
     pages = None
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = digest.hexdigest()
     if ext == ".pdf":
-        read = read_pages or pdf_pages
-        pages, err = cache.pages(sha256, full_path, read) if cache is not None else read(full_path)
-        if err:
-            return None, f"resources/{rel} cannot be read as a PDF: {err}"
+        if read_pages is None:
+            from .pdfpages import shared
+
+            read_pages = shared()
+        return _facts(rel, ext, size, sha256, full_path, cache, read_pages)
     name, mime = FORMATS[ext]
-    return FileFacts(rel, name, mime, len(data), sha256, pages), None
+    return FileFacts(rel, name, mime, size, sha256, pages), None
+
+
+def _facts(rel: str, ext: str, size: int, sha256: str, full_path: str, cache: FactsCache | None,
+           read: PageReader) -> tuple[FileFacts | None, str | None]:
+    """A PDF's facts, its pages counted by ``read`` (or found in ``cache``)."""
+    pages, err = cache.pages(sha256, full_path, read) if cache is not None else read(full_path)
+    if err:
+        return None, f"cannot read this PDF ({err}); open resources/{rel} to check it, then save or export it again"
+    name, mime = FORMATS[ext]
+    return FileFacts(rel, name, mime, size, sha256, pages), None
 
 
 def pdf_pages(full_path: str) -> tuple[int | None, str | None]:
-    """Number of pages, via pypdf (a maintained, pure-Python PDF reader)."""
-    import logging
+    """Number of pages, via pypdf, in this process (see :mod:`projarchive.pdfpages` for the limits it
+    applies; a build reads PDFs in a process of its own, :class:`~projarchive.pdfpages.PageCounter`)."""
+    from .pdfpages import count_pages
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        return len(PdfReader(full_path, strict=False).pages), None
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        return None, str(e) or type(e).__name__
+    return count_pages(full_path)

@@ -132,6 +132,13 @@ def _id(root: str) -> Callable[[str], str]:
 def _title(answer: str) -> str:
     if not answer:
         raise ValueError("a title is needed: the full title, as on the original page")
+    problem = strictyaml.forbidden_character(answer)
+    if problem:
+        raise ValueError(problem)
+    if "\t" in answer:
+        raise ValueError("a title holds no tabs; write a space")
+    if len(answer) > schema.TEXT.max_length:
+        raise ValueError(f"a title is at most {schema.TEXT.max_length} characters; this one is {len(answer):,}")
     return answer
 
 

@@ -8,24 +8,28 @@ page. The MkDocs hook only hands these to MkDocs; tests call them directly.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+import yaml
 from jinja2 import Environment
 
 from .catalogue import Catalogue, Tag, slugify, tag_slug
 from .dates import date_range
-from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, FacetGroup, Option, facet_groups
+from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, FacetGroup, Option, facet_groups, project_facets
 from .files import file_dest
 from .model import RECORD_FOLDERS, RESOURCE_KINDS, Contact, Project, Resource
 from .privacy import details_withheld
+from .problems import Problems
 from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
 from .router import listing_src, record_src
-from .schema import key_reference
+from .schema import EMAIL_RE, key_reference, shorten
 from .search_facts import LAST_TYPE, TYPES, SearchFacts, contact_facts, project_facts, resource_facts
+from .strictyaml import forbidden_character
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
 SEARCH_SRC = "search/index.md"  # the search results page, where the header's search box leads
@@ -48,22 +52,106 @@ class Settings:
     per_page: int = 50  # entries on one listing page; longer listings continue on /page/2/ …
 
 
-def settings_from(options: dict[str, Any]) -> Settings:
-    """Read ``extra.archive`` from mkdocs.yml; an unknown or mistyped option is an error."""
-    known = Settings.__dataclass_fields__
-    unknown = sorted(set(options) - set(known))
-    if unknown:
-        raise ValueError(
-            f"mkdocs.yml: extra.archive: unknown option(s) {', '.join(unknown)}; "
-            f"known options are {', '.join(known)}"
-        )
+# How each option of extra.archive is checked: (kind, smallest, largest) for whole numbers; (kind, longest)
+# for text; an email address. Validated like records (every problem, with its line in mkdocs.yml).
+SETTING_RULES: dict[str, tuple[Any, ...]] = {
+    "banner": ("text", 300),
+    "recent": ("number", 0, 100),
+    "personal_details_years": ("number", 0, 200),
+    "accessible_format_email": ("email",),
+    "per_page": ("number", 1, 1000),
+}
+
+
+class SettingsError(ValueError):
+    """extra.archive has problems; the message lists them all, as record problems are listed."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems.sorted()))
+
+
+def settings_from(options: Any, marks: dict[str, tuple[int, int]] | None = None,
+                  config_file: str = "mkdocs.yml") -> Settings:
+    """Read ``extra.archive`` from mkdocs.yml. Every unknown, mistyped or out-of-range option is reported
+    (:class:`SettingsError`) as ``mkdocs.yml:line:column: error: extra.archive.recent: …``; ``marks``
+    gives the line and column of each option's value (:func:`setting_marks`), where known."""
+    problems = Problems()
+    marks = marks or {}
+
+    def report(key: str, message: str) -> None:
+        line, column = marks.get(key, marks.get("", (0, 0)))
+        problems.add(config_file, line, column, f"extra.archive.{key}" if key else "extra.archive", message)
+
+    if not isinstance(options, dict):
+        report("", "should be keys and values (banner: …, recent: …); see the README's Configuration")
+        raise SettingsError(problems)
+    good: dict[str, Any] = {}
     for key, value in options.items():
-        want = type(getattr(Settings(), key))
-        if not isinstance(value, want) or isinstance(value, bool) and want is not bool:
-            raise ValueError(f"mkdocs.yml: extra.archive.{key} should be {want.__name__}, not {value!r}")
-    if options.get("per_page", 1) < 1:
-        raise ValueError(f"mkdocs.yml: extra.archive.per_page should be 1 or more, not {options['per_page']}")
-    return Settings(**options)
+        rule = SETTING_RULES.get(str(key))
+        if rule is None:
+            close = difflib.get_close_matches(str(key), list(SETTING_RULES), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            report(str(key), f"unknown option '{key}'; {hint}the options are {', '.join(SETTING_RULES)}")
+            continue
+        problem = _setting_problem(rule, value)
+        if problem:
+            report(key, problem)
+        else:
+            good[key] = value.strip() if isinstance(value, str) else value
+    if problems:
+        raise SettingsError(problems)
+    return Settings(**good)
+
+
+def _setting_problem(rule: tuple[Any, ...], value: Any) -> str | None:
+    kind = rule[0]
+    if kind == "number":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"should be a whole number, not {shorten(repr(value))}"
+        if value < rule[1]:
+            return f"{value} is below the smallest allowed value {rule[1]}"
+        if value > rule[2]:
+            return f"{value} is above the largest allowed value {rule[2]}"
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return f"should be {'text' if kind == 'text' else 'an email address'}, not {shorten(repr(value))}"
+    text = value.strip()
+    bad = forbidden_character(text)
+    if bad:
+        return bad
+    if "\n" in text or "\t" in text:
+        return "should be one line of text"
+    if kind == "email":
+        return None if EMAIL_RE.match(text) else f"'{shorten(text)}' is not an email address (expected name@example.org)"
+    if len(text) > rule[1]:
+        return f"is {len(text):,} characters long; at most {rule[1]:,} are allowed here"
+    return None
+
+
+def setting_marks(config_file: str) -> dict[str, tuple[int, int]]:
+    """Where each option of ``extra.archive`` is written in ``config_file`` (line, column of its value;
+    "" for extra.archive itself), read from the YAML's nodes without building values (so MkDocs' own
+    tags such as ``!ENV`` are no trouble). Empty when the file cannot be read or the options are not
+    written there (an INHERIT-ed file)."""
+    try:
+        with open(config_file, encoding="utf-8-sig") as f:
+            root = yaml.compose(f, Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    node = root
+    for name in ("extra", "archive"):
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        node = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+    if node is None:
+        return {}
+    marks = {"": (node.start_mark.line + 1, node.start_mark.column + 1)}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                marks[key.value] = (value.start_mark.line + 1, value.start_mark.column + 1)
+    return marks
 
 
 @dataclass(frozen=True)
@@ -140,16 +228,43 @@ class Links:
 # --------------------------------------------------------------------------- page models
 
 
-def _project_card(cat: Catalogue, p: Project) -> dict[str, Any]:
-    return {
-        "project": p,
-        "dates": date_range(p.start, p.end),
-        "finished": cat.is_finished(p),
-        "is_programme": cat.is_programme(p),
-    }
+class ProjectFacts:
+    """Each project's card (what a listing shows of it) and browse facets, made once and shared by
+    every page that shows them: a project is on the all-projects listing, its themes', its region's,
+    its contacts' and its resources' pages. ``mkdocs serve`` keeps one between preview updates (the
+    build session): a card is made again when its project (the very object: see catalogue.LoadMemo)
+    or its state changed; facets also show the names of the project's organisations and the kinds of
+    its resources, so the session forgets those of every project a save may reach (:meth:`forget`)."""
+
+    def __init__(self) -> None:
+        self._cards: dict[str, tuple[Project, bool, bool, dict[str, Any]]] = {}
+        self._facets: dict[str, tuple[Project, bool, bool, tuple[Any, ...]]] = {}
+
+    def card(self, cat: Catalogue, p: Project) -> dict[str, Any]:
+        finished, programme = cat.is_finished(p), cat.is_programme(p)
+        known = self._cards.get(p.id)
+        if known is not None and known[0] is p and known[1] == finished and known[2] == programme:
+            return known[3]
+        card = {"project": p, "dates": date_range(p.start, p.end), "finished": finished, "is_programme": programme}
+        self._cards[p.id] = (p, finished, programme, card)
+        return card
+
+    def facets(self, cat: Catalogue, p: Project) -> tuple[Any, ...]:
+        finished, programme = cat.is_finished(p), cat.is_programme(p)
+        known = self._facets.get(p.id)
+        if known is not None and known[0] is p and known[1] == finished and known[2] == programme:
+            return known[3]
+        facets = project_facets(cat, p)
+        self._facets[p.id] = (p, finished, programme, facets)
+        return facets
+
+    def forget(self, project_ids: Iterable[str]) -> None:
+        for project_id in project_ids:
+            self._cards.pop(project_id, None)
+            self._facets.pop(project_id, None)
 
 
-def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
+def _project_page(cat: Catalogue, p: Project, settings: Settings, facts: ProjectFacts) -> PageSpec:
     finished = cat.is_finished(p)
     contacts = [_contact_entry(cat, a, settings) for a in cat.project_contacts(p.id)]
     resources = [_resource_model(cat, cat.resources[r]) for r in p.resources]
@@ -187,7 +302,7 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings) -> PageSpec:
         "banner": settings.banner,
         "dates": date_range(p.start, p.end),
         "programme": cat.projects[p.programme] if p.programme else None,
-        "children": [_project_card(cat, c) for c in cat.children(p.id)],
+        "children": [facts.card(cat, c) for c in cat.children(p.id)],
         "sections": sections,
         "anchors": anchors,
         "organisations": [{"contact": cat.contacts[o.id], "role": o.role} for o in p.organisations],
@@ -217,18 +332,18 @@ def _resource_model(cat: Catalogue, r: Resource) -> dict[str, Any]:
     return {"resource": r, "files": [{"title": t, "facts": f} for t, f in cat.resource_files(r)]}
 
 
-def _resource_page(cat: Catalogue, r: Resource) -> PageSpec:
+def _resource_page(cat: Catalogue, r: Resource, facts: ProjectFacts) -> PageSpec:
     context = {
         **_resource_model(cat, r),
         "kind_label": RESOURCE_KINDS[r.kind],
-        "used_by": [_project_card(cat, p) for p in cat.used_by(r.id)],
+        "used_by": [facts.card(cat, p) for p in cat.used_by(r.id)],
         "news": cat.news_about("resource", r.id),
     }
     return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, (), r.summary,
                     ("resource", r.id), resource_facts(cat, r))
 
 
-def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
+def _contact_page(cat: Catalogue, c: Contact, settings: Settings, facts: ProjectFacts) -> PageSpec:
     appearances = cat.appearances(c.id)
     hidden = [_withheld(cat, a.project, c, settings) for a in appearances]
     context = {
@@ -238,7 +353,7 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
         # a person's own (latest) details are withheld when every project they are on is past the policy
         "withheld": bool(appearances) and all(hidden) and bool(c.email or c.phone),
         "appearances": [
-            {"card": _project_card(cat, a.project), "role": a.role,
+            {"card": facts.card(cat, a.project), "role": a.role,
              "email": None if h else a.email, "phone": None if h else a.phone,
              "withheld": h and bool(a.email or a.phone),
              "organisation": a.organisation,
@@ -251,19 +366,34 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings) -> PageSpec:
                     ("contact", c.id), contact_facts(cat, c))
 
 
+@dataclass(frozen=True)
+class TagLink:
+    """A theme or region as listings show it: its name, page and number of projects (not the projects,
+    so a page model says only what the page shows; see projarchive.preview)."""
+
+    name: str
+    slug: str
+    count: int
+
+
+def tag_links(tags: tuple[Tag, ...]) -> tuple[TagLink, ...]:
+    return tuple(TagLink(t.name, t.slug, len(t.projects)) for t in tags)
+
+
 def _tag_pages(cat: Catalogue, tags: tuple[Tag, ...], folder: str, noun: str, plural: str,
-               per_page: int) -> list[PageSpec]:
+               per_page: int, facts: ProjectFacts) -> list[PageSpec]:
     pages = [PageSpec(
         f"{folder}/index.md", plural, "archive/tags.html",
-        {"tags": tags, "folder": folder, "noun": noun, "plural": plural},
+        {"tags": tag_links(tags), "folder": folder, "noun": noun, "plural": plural},
         description=f"Projects in the archive by {noun}.",
     )]
     for tag in tags:
         pages += _paged(
             f"{folder}/{tag.slug}.md", f"{noun.capitalize()}: {tag.name}", "archive/tag.html",
             list(tag.projects), per_page,
-            lambda chunk, tag=tag: {"tag": tag, "noun": noun, "folder": folder,
-                                    "cards": [_project_card(cat, p) for p in chunk]},
+            lambda chunk, tag=tag: {"tag": TagLink(tag.name, tag.slug, len(tag.projects)), "noun": noun,
+                                    "folder": folder,
+                                    "cards": [facts.card(cat, p) for p in chunk]},
             f"Projects with the {noun} {tag.name}.",
         )
     return pages
@@ -339,25 +469,50 @@ def _paged(first_src: str, title: str, template: str, items: list[Any], per_page
     return specs
 
 
-def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
-    """Every generated page of the archive, in a stable order."""
+def site_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> list[PageSpec]:
+    """Every generated page of the archive, in a stable order: the listings, then the record pages."""
+    facts = facts if facts is not None else ProjectFacts()
+    return [*listing_pages(cat, settings, facts), *(record_page(cat, ref, settings, facts) for ref in record_refs(cat))]
+
+
+def record_refs(cat: Catalogue) -> list[tuple[str, str]]:
+    """(kind, id) of every record that has a page, in the order of the site's pages."""
+    return [*(("project", i) for i in cat.projects), *(("resource", i) for i in cat.resources),
+            *(("contact", i) for i in cat.contacts)]
+
+
+def record_page(cat: Catalogue, ref: tuple[str, str], settings: Settings, facts: ProjectFacts | None = None) -> PageSpec:
+    """The page of one record: ``("project", "take-ten-people")``."""
+    kind, record_id = ref
+    facts = facts if facts is not None else ProjectFacts()
+    if kind == "project":
+        return _project_page(cat, cat.projects[record_id], settings, facts)
+    if kind == "resource":
+        return _resource_page(cat, cat.resources[record_id], facts)
+    return _contact_page(cat, cat.contacts[record_id], settings, facts)
+
+
+def listing_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> list[PageSpec]:
+    """Every generated page that lists records (all projects, programmes, themes, regions, resources,
+    contacts, browse), in a stable order. Each depends on many records; see projarchive.preview."""
+    facts = facts if facts is not None else ProjectFacts()
     pages: list[PageSpec] = []
     per_page = settings.per_page
     pages += _paged(
         listing_src("project"), "All projects", "archive/projects.html", list(cat.projects.values()), per_page,
-        lambda chunk: {"cards": [_project_card(cat, p) for p in chunk]},
+        lambda chunk: {"cards": [facts.card(cat, p) for p in chunk]},
         "Every project in the archive, newest first.",
     )
     pages.append(PageSpec(
         "programmes/index.md", "Programmes", "archive/programmes.html",
         {"programmes": [
-            {"card": _project_card(cat, p), "children": [_project_card(cat, c) for c in cat.children(p.id)]}
+            {"card": facts.card(cat, p), "children": [facts.card(cat, c) for c in cat.children(p.id)]}
             for p in cat.programmes
         ]},
         description="Programmes and the projects in them.",
     ))
-    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page)
-    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page)
+    pages += _tag_pages(cat, cat.themes, "themes", "theme", "Themes", per_page, facts)
+    pages += _tag_pages(cat, cat.regions, "regions", "region", "Regions", per_page, facts)
 
     kinds = list(RESOURCE_KINDS)
     by_kind = sorted(cat.resources.values(), key=lambda r: kinds.index(r.kind))  # stable: by title within a kind
@@ -384,23 +539,19 @@ def site_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     pages += _paged(
         listing_src("contact"), "Contacts", "archive/contacts.html", people + orgs, per_page,
         lambda chunk: {"people": [c for c in chunk if c.kind == "person"],
-                       "organisations": [c for c in chunk if c.kind == "organisation"],
-                       "count": cat.appearances},
+                       "organisations": [c for c in chunk if c.kind == "organisation"]},
         "People and organisations named in the archive.",
         toc=contact_toc,
     )
-    pages += finder_pages(cat, settings)
-    pages += [_project_page(cat, p, settings) for p in cat.projects.values()]
-    pages += [_resource_page(cat, r) for r in cat.resources.values()]
-    pages += [_contact_page(cat, c, settings) for c in cat.contacts.values()]
+    pages += finder_pages(cat, settings, facts)
     return pages
 
 
-def finder_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
+def finder_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts) -> list[PageSpec]:
     """The browse page (projects by facet, with counts) and the search results page (every kind of
     record, by words and filters). Both are forms whose state lives in the address, worked by
     docs/javascripts/finder.js with the search index; neither is a search result itself."""
-    groups, years = facet_groups(cat)
+    groups, years = facet_groups(cat, facts.facets)
     links = {"projects": listing_src("project"), "themes": "themes/index.md", "regions": "regions/index.md",
              "programmes": "programmes/index.md", "resources": listing_src("resource"),
              "contacts": listing_src("contact")}
@@ -425,10 +576,11 @@ def finder_pages(cat: Catalogue, settings: Settings) -> list[PageSpec]:
     return [browse, search]
 
 
-def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
+def home_context(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> dict[str, Any]:
     """What the home page adds below its hand-written introduction: counts, the projects that
     finished most recently and those still running (``recent`` of each; the counts lead to the
     browse page filtered to all of them), themes, regions and news."""
+    facts = facts if facts is not None else ProjectFacts()
     finished = [p for p in cat.projects.values() if cat.is_finished(p)]
     running = [p for p in cat.projects.values() if not cat.is_finished(p)]  # newest first, as listed
     # the last day it ran (or, with no end recorded, the first); newest first
@@ -443,23 +595,24 @@ def home_context(cat: Catalogue, settings: Settings) -> dict[str, Any]:
             "files": len({f.file for r in cat.resources.values() for f in r.files}),
             "contacts": len(cat.contacts),
         },
-        "finished": [_project_card(cat, p) for p in finished[: settings.recent]],
-        "running": [_project_card(cat, p) for p in running[: settings.recent]],
+        "finished": [facts.card(cat, p) for p in finished[: settings.recent]],
+        "running": [facts.card(cat, p) for p in running[: settings.recent]],
         "browse": {"src": BROWSE_SRC, "finished": "?" + urlencode({"status": FINISHED}),
                    "running": "?" + urlencode({"status": ACTIVE})},
-        "themes": cat.themes,
-        "regions": cat.regions,
+        "themes": tag_links(cat.themes),
+        "regions": tag_links(cat.regions),
         "news": cat.news[:3],
     }
 
 
-def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
+def news_context(cat: Catalogue, src: str, facts: ProjectFacts | None = None) -> dict[str, Any] | None:
     """What a news post adds below its text: the records it names, or ``None`` if not a post."""
+    facts = facts if facts is not None else ProjectFacts()
     post = next((p for p in cat.news if p.src == src), None)
     if post is None:
         return None
     return {
-        "projects": [_project_card(cat, cat.projects[i]) for i in post.projects],
+        "projects": [facts.card(cat, cat.projects[i]) for i in post.projects],
         "organisations": [cat.contacts[i] for i in post.organisations],
         "resources": [_resource_model(cat, cat.resources[i]) for i in post.resources],
     }
@@ -468,17 +621,17 @@ def news_context(cat: Catalogue, src: str) -> dict[str, Any] | None:
 GUIDE_SRC = "maintainers.md"  # the maintainer guide, which gains the table of every record key
 
 
-def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool
-                          ) -> tuple[str, dict[str, Any]] | None:
+def hand_written_addition(cat: Catalogue, settings: Settings, src: str, is_homepage: bool,
+                          facts: ProjectFacts | None = None) -> tuple[str, dict[str, Any]] | None:
     """What the archive adds below a hand-written page (template, context), or None: a news post's
     records, the guide's key reference, the home page's counts and recent projects."""
-    news = news_context(cat, src)
+    news = news_context(cat, src, facts)
     if news is not None:
         return "archive/news-links.html", news
     if src == GUIDE_SRC:
         return "archive/keys.html", {"kinds": key_reference(), "folders": RECORD_FOLDERS}
     if is_homepage:
-        return "archive/home.html", home_context(cat, settings)
+        return "archive/home.html", home_context(cat, settings, facts)
     return None
 
 

@@ -22,9 +22,11 @@ import datetime as dt
 import html
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 from urllib.parse import unquote
 
-from markdown.inlinepatterns import InlineProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import AUTOMAIL_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, AtomicString
 
@@ -98,6 +100,79 @@ def _percent_decoded_addresses(text: str) -> str:
                   else m.group(0), text)
 
 
+def without_addresses_in(value: Any) -> Any:
+    """:func:`without_addresses` applied to every text in ``value`` (dicts and lists walked): for the
+    data the site publishes for machines (exports, JSON-LD, the feed)."""
+    if isinstance(value, str):
+        return without_addresses(value)
+    if isinstance(value, dict):
+        return {k: without_addresses_in(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_addresses_in(v) for v in value]
+    return value
+
+
+def mailto_address(url: str) -> tuple[str, str] | None:
+    """``(address, query)`` of a ``mailto:`` URL naming one address (``query`` without its '?', may be
+    empty), or None for any other URL. Validation (projarchive.schema.mailto_problem) has made sure
+    a record's mailto: names exactly one address and carries at most a subject."""
+    if url[:7].lower() != "mailto:":
+        return None
+    address, _, query = url[7:].partition("?")
+    address = unquote(address)
+    return (address, query) if EMAIL_IN_TEXT.fullmatch(address) else None
+
+
+# --------------------------------------------------------------------------- the last line: rendered HTML
+
+_TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_RAW_TEXT = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_ATTRIBUTE_VALUE = re.compile(r"""(=\s*)("[^"]*"|'[^']*')""")
+
+
+def encode_addresses_in_html(html_text: str) -> str:
+    """The last step of every page part our templates render: any email address still written as it is
+    (typed into a title, a summary, a note…) becomes an encoded span in text, and its spoken form in an
+    attribute (``alt``, ``title``, ``aria-label``). Our templates escape record text and write no raw
+    ``>`` inside attributes, so tags and text can be told apart by ``<…>``. Script and style
+    elements are left alone (their text is not shown)."""
+    if "@" not in html_text:
+        return html_text
+    out: list[str] = []
+    raw_until: str | None = None
+    for piece in _TAG_OR_TEXT.split(html_text):
+        if not piece:
+            continue
+        if raw_until is not None:
+            out.append(piece)
+            if piece.lower().startswith(raw_until):
+                raw_until = None
+            continue
+        if piece.startswith("<"):
+            m = _RAW_TEXT.match(piece)
+            if m:
+                raw_until = f"</{m.group(1).lower()}"
+            if "@" in piece and not piece.startswith("<!--"):
+                piece = _ATTRIBUTE_VALUE.sub(
+                    lambda a: a.group(1) + EMAIL_IN_TEXT.sub(lambda e: spoken_email(e.group(0)), a.group(2)), piece)
+            out.append(piece)
+        elif "@" in piece:
+            out.append(_encoded_text(piece))
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _encoded_text(escaped: str) -> str:
+    """Escaped HTML text with each address as its encoded span (see :func:`email_span`)."""
+    def span(m: re.Match[str]) -> str:
+        address = html.unescape(m.group(0))
+        return (f'<span class="archive-email" data-email="{encode_email(address)}">'
+                f"{html.escape(spoken_email(address), quote=False)}</span>")
+
+    return EMAIL_IN_TEXT.sub(span, escaped)
+
+
 def without_addresses(text: str) -> str:
     """``text`` for machine-readable outputs (the open data exports): every email address in it,
     however written (as typed, as character references, percent-encoded), in its spoken form
@@ -157,12 +232,19 @@ class EncodeEmails(Treeprocessor):
                     self._insert(el, list(el).index(child) + 1, parts[1:])
 
     def _attributes(self, el: ET.Element) -> None:
+        found = getattr(self.md, "archive_problems", None)  # set when validation renders the text
         for name, value in list(el.attrib.items()):
             shown = html.unescape(value)
             if name in _URL_ATTRIBUTES:
                 target = unquote(shown)
                 if el.tag == "a" and target[:7].lower() == "mailto:":
                     address = target[7:].split("?")[0]
+                    if found is not None:
+                        from .schema import mailto_problem
+
+                        problem = mailto_problem(shown)
+                        if problem:
+                            found.append(problem)
                     if EMAIL_IN_TEXT.fullmatch(address):
                         el.attrib.clear()
                         el.set("class", "archive-email")
@@ -175,6 +257,10 @@ class EncodeEmails(Treeprocessor):
                     self._unlink(el)
                     return
                 if EMAIL_IN_TEXT.search(target):
+                    if found is not None:
+                        found.append(f"the link to '{target if len(target) <= 60 else target[:50] + '…'}' holds an "
+                                     "email address, which the page cannot show without giving it away; link to a page "
+                                     "without it, or write the address as text")
                     self._unlink(el)
                     return
             else:
@@ -223,3 +309,17 @@ class EncodeEmails(Treeprocessor):
 
 
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z0-9]+);")
+
+
+class EmailPrivacy(Extension):
+    """The address rules above for any Markdown, as a Python-Markdown extension: the site generator's own
+    Markdown (hand-written pages, news posts) gets it, so an address typed, in code or as an autolink
+    there is published like one in a record (projarchive.session.BuildSession.markdown_extensions)."""
+
+    def extendMarkdown(self, md) -> None:
+        md.inlinePatterns.register(PlainAutomail(AUTOMAIL_RE, md), "automail", 110)
+        md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", -10)
+
+
+def makeExtension(**kwargs: Any) -> EmailPrivacy:
+    return EmailPrivacy(**kwargs)

@@ -7,9 +7,22 @@ line: ``projects/x.yml:12:3: error: end: 2009-03-01 is before start 2009-04-01``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 NOTHING_BUILT = "nothing was built and the previous site was left as it was."  # the build's ending of a report
+
+# What a report never prints as it is: a line break would split one problem over two lines, and a
+# control character (an escape sequence) would reach the terminal. They are shown as escapes.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+                          "\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character shown as an escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +42,7 @@ class Problem:
             if self.column:
                 where += f":{self.column}"
         what = f"{self.field}: {self.message}" if self.field else self.message
-        return f"{where}: error: {what}"
+        return printable(f"{where}: error: {what}")
 
 
 @dataclass

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import csp
 from .catalogue import Catalogue
-from .exports import export_files
-from .feed import FEED_PATH, atom_feed
+from .exports import ExportCache, export_files
+from .feed import FEED_PATH, FeedCache, atom_feed
 from .router import Router
 from .search import html_files
 
@@ -52,7 +52,20 @@ class PolicyWriter:
         (site / "_headers").write_text(csp.headers_file(self.hashes), encoding="utf-8")
 
 
-def public_files(catalogue: Catalogue, router: Router, site_name: str) -> dict[str, str]:
+class PublicCache:
+    """What :func:`public_files` keeps between builds of one ``mkdocs serve``: each record's export
+    rows and feed entry, made again only when the record changed."""
+
+    def __init__(self) -> None:
+        self.exports = ExportCache()
+        self.feed = FeedCache()
+
+
+def public_files(catalogue: Catalogue, router: Router, site_name: str, cache: PublicCache | None = None,
+                 changed: set[tuple[str, str]] | None = None) -> dict[str, str]:
     """The data files the site publishes besides its pages (path → text): exports and the feed.
-    The hook adds them to MkDocs' files, so pages can link to them and links are checked."""
-    return {**export_files(catalogue, router), FEED_PATH: atom_feed(catalogue, router, site_name)}
+    The hook adds them to MkDocs' files, so pages can link to them and links are checked.
+    With a ``cache`` filled by an earlier build, ``changed`` names the only records (kind, id) whose
+    rows and entries may differ (None: any)."""
+    return {**export_files(catalogue, router, cache.exports if cache else None, changed),
+            FEED_PATH: atom_feed(catalogue, router, site_name, cache.feed if cache else None, changed)}

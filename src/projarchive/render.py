@@ -23,7 +23,7 @@ from markdown.inlinepatterns import AUTOMAIL_RE
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .privacy import EncodeEmails, PlainAutomail, encode_email, spoken_email
+from .privacy import EncodeEmails, PlainAutomail, encode_addresses_in_html, encode_email, mailto_address, spoken_email
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/?[A-Za-z0-9_\-.~%/]*(#[\w\-.~%]*)?$)", re.IGNORECASE)
 
@@ -39,26 +39,150 @@ def safe_url(url: str) -> str | None:
 
 
 class _Sanitise(Treeprocessor):
-    """Demote headings below the section heading and neutralise unsafe link targets."""
+    """Demote headings below the section heading and neutralise unsafe link targets (validation has
+    refused them already, :func:`link_problems`: this is the second line of defence)."""
 
     def __init__(self, md: markdown.Markdown, shift: int) -> None:
         super().__init__(md)
         self.shift = shift
 
     def run(self, root: ET.Element) -> None:
+        found = getattr(self.md, "archive_problems", None)
         for el in root.iter():
             if re.fullmatch(r"h[1-6]", el.tag):
                 el.tag = f"h{min(6, int(el.tag[1]) + self.shift)}"
             for attr in ("href", "src"):
                 if attr in el.attrib and safe_url(el.attrib[attr]) is None:
+                    if found is not None:
+                        found.append(_unsafe_target(el.attrib[attr]))
                     del el.attrib[attr]
             if el.tag == "a" and "href" in el.attrib and el.attrib["href"].startswith(("http://", "https://")):
                 el.set("rel", "noopener")
             if el.tag == "img":  # images in record text would load from third parties
+                if found is not None:
+                    found.append(f"the image '{_short(el.get('src', ''))}' cannot be shown from the text (it would be "
+                                 "loaded from another site); describe it in words, or give the project an 'image'")
                 el.tag = "span"
                 alt = el.attrib.pop("alt", "")
                 el.attrib.clear()
                 el.text = f"[image: {alt}]" if alt else "[image]"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:50] + "…"
+
+
+def _unsafe_target(url: str) -> str:
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    if cleaned.startswith(("//", "\\", "/\\", "\\/")):
+        return (f"the link to '{_short(url)}' has no https: or http: in front, so it leads to another site in a way "
+                "readers cannot see; write the address in full (https://…)")
+    return (f"the link to '{_short(url)}' cannot be published: a link must be an https://, http:// or mailto: "
+            "address, or lead to a page of this site")
+
+
+# Python-Markdown reads links by searching, from each '[' (and each '(' after '](' ), for the bracket that
+# closes it, to the end of the paragraph when none does: text with thousands of open or deeply nested
+# brackets takes minutes or hours to render (20,000 '[' took six minutes). BRACKET_WORK bounds the
+# characters those searches would cover in one text (about half a second's work; the most any sample
+# record needs is a few dozen).
+BRACKET_WORK = 200_000
+_BRACKET_TOKENS = re.compile(r"\\.|[\[\]()]|\n[ \t]*(?=\n)", re.DOTALL)
+
+
+def bracket_problem(text: str) -> str | None:
+    """Why rendering ``text`` would take too long because of its brackets, in words, or None. Linear in the
+    number of brackets; an estimate of the searches Markdown's link patterns make (escaped brackets and
+    brackets in separate paragraphs cost nothing)."""
+    opens = text.count("[")
+    if not opens or (opens + text.count("(")) * len(text) <= BRACKET_WORK:
+        return None  # no search could cover more
+    work = depth = deepest = unclosed = unended = 0
+    brackets: list[int] = []
+    parens: list[tuple[int, bool]] = []
+    closed_at = -1  # where the last ']' that closed a '[' stands: a '(' right after it starts a link's address
+
+    def paragraph_end(end: int) -> None:
+        nonlocal work, unclosed, unended
+        work += sum(end - p for p in brackets) + sum(end - p for p, link in parens if link)
+        unclosed += len(brackets)
+        unended += sum(link for _, link in parens)
+        brackets.clear()
+        parens.clear()
+
+    for m in _BRACKET_TOKENS.finditer(text):
+        token, at = m.group(), m.start()
+        if token == "[":
+            brackets.append(at)
+            deepest = max(deepest, len(brackets))
+        elif token == "]":
+            if brackets:
+                work += at - brackets.pop()
+                closed_at = at
+        elif token == "(":
+            parens.append((at, closed_at == at - 1))
+        elif token == ")":
+            if parens:
+                start, link = parens.pop()
+                work += (at - start) if link else 0
+        elif token[0] == "\n":
+            paragraph_end(at)
+    paragraph_end(len(text))
+    if work <= BRACKET_WORK:
+        return None
+    if unclosed >= unended and unclosed:
+        what = f"{unclosed:,} '[' that nothing closes"
+    elif unended:
+        what = f"{unended:,} '](' that nothing closes"
+    else:
+        what = f"'[' nested {deepest:,} deep"
+    return (f"{what} would make Markdown search the rest of the paragraph for the end of a link at each of them, "
+            "which can take minutes: close each bracket you open, or write \\[ where a bracket is not part of a link")
+
+
+def link_problems(text: str, *, quick: bool = True) -> list[str]:
+    """What a Markdown text's links and images would lose on the page, in words (empty: nothing): an
+    unsafe target (``javascript:``, ``data:``, ``//host``), an image, a ``mailto:`` that is not one
+    address with at most a subject, a link whose address holds an email address. The page would
+    drop them (:class:`_Sanitise`, :class:`~projarchive.privacy.EncodeEmails`), so validation refuses
+    them instead of letting them vanish. Renders the text exactly as the page does."""
+    if "](" not in text and "]:" not in text and "<" not in text and "][" not in text:
+        return []  # no link, image or autolink can be written without one of these
+    if quick and _plainly_safe(text):  # quick=False: always render (a test compares the two)
+        return []
+    md = _checker()
+    md.archive_problems = []  # type: ignore[attr-defined]
+    md.reset().convert(text)
+    return list(dict.fromkeys(md.archive_problems))  # type: ignore[attr-defined]
+
+
+# Everything Markdown could read as a link target (an over-estimate: inline links, reference definitions,
+# autolinks), and the targets that need no second look: a web page without an address in it, or a link
+# within the site. Anything else (another scheme, //host, mailto:, '@', '&', an image) is rendered.
+_TARGETS = re.compile(r"\]\(\s*([^)\s]*)|^\s*\[[^\]]*\]:\s*(\S*)|<([^>]*)>", re.MULTILINE)
+_SAFE_TARGET = re.compile(r"(?:https?://[^\s@&%]*|#[^\s@&%:]*|(?![/\\]{2})[A-Za-z0-9_./~#-]*)", re.IGNORECASE)
+
+
+def _plainly_safe(text: str) -> bool:
+    """Whether every possible link target in ``text`` is one the page keeps as it is (so it need not be
+    rendered to know: validation of 10,000 records stays fast), and it has no image."""
+    if "![" in text:
+        return False
+    for m in _TARGETS.finditer(text):
+        target = m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)
+        if not _SAFE_TARGET.fullmatch(target):
+            return False
+    return True
+
+
+def _checker() -> markdown.Markdown:
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = markdown.Markdown(extensions=["sane_lists", "tables", _SafeMarkdown(2)], output_format="html")
+    return _CHECKER
+
+
+_CHECKER: markdown.Markdown | None = None
 
 
 class _SafeMarkdown(Extension):
@@ -135,9 +259,15 @@ def request_format_url(address: str, title: str) -> str:
 
 
 def make_environment(template_dirs: list[str]) -> Environment:
-    """Our Jinja environment: autoescaping on for every template, undefined names are errors."""
+    """Our Jinja environment: autoescaping on for every template, undefined names are errors.
+
+    Templates are read once per environment (``auto_reload=False``, as MkDocs does for the theme's):
+    otherwise Jinja asks the file system whether a template changed on every include, tens of
+    thousands of times a build. A build makes its own environment, and ``mkdocs serve`` builds the
+    whole site again when a template changes."""
     env = Environment(
         loader=FileSystemLoader(template_dirs),
+        auto_reload=False,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -150,6 +280,7 @@ def make_environment(template_dirs: list[str]) -> Environment:
     env.filters["encode_email"] = encode_email  # see projarchive.privacy: no plain address in the HTML
     env.filters["spoken_email"] = spoken_email
     env.filters["request_format_url"] = request_format_url
+    env.filters["mailto_address"] = mailto_address  # (address, query) of a mailto: URL, else None
     # site-wide choices the templates show; the MkDocs hook replaces this with extra.archive's Settings
     env.globals["archive"] = {"accessible_format_email": DEFAULT_ACCESSIBLE_FORMAT_EMAIL}
     return env
@@ -162,7 +293,8 @@ _RUN_TOGETHER = re.compile(r"(</(?:dt|dd|th|figcaption|caption)>)(?=<)")
 
 
 def render(env: Environment, template: str, context: dict[str, Any]) -> str:
-    return _RUN_TOGETHER.sub("\\1\n", env.get_template(template).render(**context))
+    """A template rendered, with no email address left as it is (projarchive.privacy.encode_addresses_in_html)."""
+    return encode_addresses_in_html(_RUN_TOGETHER.sub("\\1\n", env.get_template(template).render(**context)))
 
 
 class SharedParts:

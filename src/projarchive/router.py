@@ -16,6 +16,7 @@ Three kinds of path, never mixed up:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -34,6 +35,12 @@ def record_src(kind: str, record_id: str) -> str:
 def listing_src(kind: str) -> str:
     """The first page of the listing of a kind of record: ``projects/index.md``."""
     return f"{RECORD_FOLDERS[kind]}/index.md"
+
+
+@functools.lru_cache(maxsize=1 << 17)  # asked for every link, export row and feed entry; pages number 20,000+
+def _url(directory_urls: bool, src: str) -> str:
+    router = Router(directory_urls=directory_urls)
+    return router.url_of_dest(router.dest(src))
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class Router:
 
     def url(self, src: str) -> str:
         """The URL of a source's page (or file), relative to the site root, percent-encoded."""
-        return self.url_of_dest(self.dest(src))
+        return _url(self.directory_urls, src)
 
     def url_of_dest(self, dest: str) -> str:
         """The URL at which a written file is read: ``a/index.html`` is ``a/`` with directory URLs."""

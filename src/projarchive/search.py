@@ -36,8 +36,9 @@ import os
 import queue
 import shutil
 import subprocess
+import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from . import cbor
@@ -163,6 +164,7 @@ class SiteIndexer:
         self._ended = False
         self._stopping = False  # STOP sent: what Pagefind says from then on is not for us
         self.added: set[str] = set()  # site-relative paths handed over by add_page
+        self.late: list[tuple[str, str]] = []  # (path, page) of the files finish() found and added itself
         self._write: tuple[str, int] | None = None  # (bundle folder, message id) once writing has started
         threading.Thread(target=self._read_replies, daemon=True).start()
         self._writer = threading.Thread(target=self._write_messages, daemon=True)
@@ -324,6 +326,7 @@ class SiteIndexer:
                     self._write = None
             for rel, html in late:
                 self.add_page(rel, html)
+            self.late = late
             if self._write is None:
                 self.write(site_dir)
             assert self._write is not None
@@ -369,6 +372,118 @@ class SiteIndexer:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+
+
+class BackgroundIndex:
+    """The search index made again beside ``mkdocs serve`` after a preview update.
+
+    Pagefind cannot take a page out of an index, so a preview update that changed pages has the
+    whole index made again from every page's indexed part (kept in memory by the build session):
+    on a thread, into a folder beside the site, and swapped in as ``<site>/pagefind`` once it is
+    complete, so the browser never sees a half-written index. The pages are shown at once; search
+    finds the change a little later (seconds at 2,000 projects, longer at 10,000). A newer update
+    cancels a run that is still going, so only the latest pages are indexed."""
+
+    def __init__(self, site_dir: str, router: Router, *, language: str = "en",
+                 done: Callable[[IndexReport | None, str | None], None] | None = None,
+                 indexer: Callable[..., SiteIndexer] | None = None) -> None:
+        self.site_dir = os.path.abspath(site_dir)
+        self.router = router
+        self.language = language
+        self._done = done or (lambda report, error: None)
+        self._indexer_factory = indexer or SiteIndexer
+        self._lock = threading.Lock()
+        self._run: _IndexRun | None = None
+        self.generation = 0  # runs started; tests wait for the last one
+        self.finished = 0  # runs that swapped their index in
+
+    def start(self, pages: list[tuple[str, str]], delay: float = 1.0) -> None:
+        """Index ``pages`` (destination, document), in this order, replacing any run still going. The
+        run waits ``delay`` seconds first: a maintainer saving again soon needs the machine more."""
+        with self._lock:
+            if self._run is not None:
+                self._run.cancel()
+            self.generation += 1
+            self._run = _IndexRun(self, pages, self.generation, delay)
+            self._run.thread.start()
+
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the run going, if any (``wait``: until its thread has ended and cleaned up)."""
+        with self._lock:
+            run, self._run = self._run, None
+        if run is not None:
+            run.cancel()
+            if wait:
+                run.thread.join(timeout=10)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the current run (tests and the benchmark); True if none is running."""
+        with self._lock:
+            run = self._run
+        if run is not None:
+            run.thread.join(timeout)
+            return not run.thread.is_alive()
+        return True
+
+    def _swap(self, run: _IndexRun, bundle: str) -> bool:
+        """Put a complete index in place of the site's, unless a newer run has started."""
+        with self._lock:
+            if run.cancelled or self._run is not run:
+                return False
+            live = os.path.join(self.site_dir, BUNDLE)
+            old = bundle + ".old"
+            if os.path.isdir(live):
+                os.rename(live, old)
+            os.rename(bundle, live)
+            shutil.rmtree(old, ignore_errors=True)
+            self.finished += 1
+            return True
+
+
+class _IndexRun:
+    def __init__(self, owner: BackgroundIndex, pages: list[tuple[str, str]], generation: int, delay: float) -> None:
+        self.owner = owner
+        self.pages = pages
+        self.generation = generation
+        self.delay = delay
+        self.cancelled = False
+        self._stop = threading.Event()
+        self.indexer: SiteIndexer | None = None
+        self.thread = threading.Thread(target=self._index, name=f"pagefind-{generation}", daemon=True)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self._stop.set()
+        indexer = self.indexer
+        if indexer is not None:
+            indexer.close()
+
+    def _index(self) -> None:
+        if self._stop.wait(self.delay):
+            return
+        owner = self.owner
+        parent = os.path.dirname(owner.site_dir)
+        work = tempfile.mkdtemp(prefix=f".{os.path.basename(owner.site_dir)}-index-", dir=parent)
+        try:
+            self.indexer = owner._indexer_factory(language=owner.language, router=owner.router)
+            if self.cancelled:
+                self.indexer.close()
+                return
+            for dest, document in self.pages:
+                if self.cancelled:
+                    return
+                self.indexer.add_page(dest, document)
+            self.indexer.write(work)
+            report = self.indexer.finish(work)
+            if owner._swap(self, os.path.join(work, BUNDLE)):
+                owner._done(report, None)
+        except SearchIndexError as e:
+            if not self.cancelled:
+                owner._done(None, str(e))
+        finally:
+            if self.indexer is not None:
+                self.indexer.close()
+            shutil.rmtree(work, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- reproducible output

@@ -60,7 +60,7 @@ def record_lastmod(cat: Catalogue, ref: Ref | None) -> dt.date | None:
 def _organisation(c: Contact, router: Router) -> dict[str, Any]:
     out: dict[str, Any] = {"@type": "Organization", "name": c.name,
                            "url": router.record("contact", c.id, absolute=True)}
-    if c.url:
+    if c.url and c.url.startswith(("https://", "http://")):  # a mailto: is an address, never published as it is
         out["sameAs"] = c.url
     return out
 
@@ -113,7 +113,7 @@ def _resource_ld(cat: Catalogue, r: Resource, router: Router) -> dict[str, Any]:
         data["datePublished"] = r.published.iso()
     if r.licence:
         data["license"] = r.licence
-    if r.url:
+    if r.url and r.url.startswith(("https://", "http://")):
         data["sameAs"] = r.url
     parts = []
     for title, facts in cat.resource_files(r):
@@ -143,7 +143,7 @@ def _contact_ld(cat: Catalogue, c: Contact, router: Router) -> dict[str, Any]:
             data["worksFor"] = _organisation(cat.contacts[c.organisation], router)
     else:
         data["@type"] = "Organization"
-        if c.url:
+        if c.url and c.url.startswith(("https://", "http://")):
             data["sameAs"] = c.url
         if c.address:
             data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(c.address)}

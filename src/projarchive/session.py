@@ -13,6 +13,7 @@ written for the maintainer; the adapter shows them as they are.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,33 +21,63 @@ from typing import Any
 
 from markupsafe import escape
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, LoadMemo, load_catalogue
 from .dates import build_date
-from .files import CACHE_FILE, FactsCache, file_dest
+from .feed import FEED_PATH
+from .files import CACHE_FILE, FILES_PREFIX, FactsCache, file_dest
 from .model import RECORD_FOLDERS
 from .pages import (
     BROWSE_SRC,
     SEARCH_SRC,
     PageSpec,
+    ProjectFacts,
     Settings,
+    SettingsError,
     hand_written_addition,
+    listing_pages,
+    record_page,
+    record_refs,
     render_page,
+    setting_marks,
     settings_from,
     shared_nav_key,
     site_pages,
 )
+from .preview import ReferenceGraph, candidates, changed_documents, changed_records
+from .privacy import EmailPrivacy, without_addresses, without_addresses_in
 from .problems import ArchiveError, BuildError
-from .public import PolicyWriter, public_files
-from .publish import discard, publish, staging_dir
+from .public import PolicyWriter, PublicCache, public_files
+from .publish import Publisher, lock_wait, nothing_built
 from .render import SharedParts, make_environment
-from .router import Router, listing_src
-from .search import IndexedPart, IndexReport, SiteIndexer
+from .router import Router, listing_src, record_src
+from .search import BUNDLE, BackgroundIndex, IndexedPart, IndexReport, SiteIndexer
 from .search_facts import AUDIENCES, LAST_TYPE, page_facts
 from .seo import page_meta, record_lastmod
+from .svg import svg_file_problem
 
 # Templates of pages that list other pages (Material's blog index, archive and category views), as
 # our listings do: not search results. They do not include partials/archive-indexed.html either.
 LISTING_TEMPLATES = frozenset({"blog.html"})
+
+
+# What the data files the archive writes are (projarchive.public), for messages
+_DATA_FILES = {FEED_PATH: "the Atom feed of projects and resources"}
+# Folders and files the build writes whole: nothing hand-written may be in them
+_RESERVED = {
+    FILES_PREFIX: "files/ is where the archive publishes the documents under resources/ (add a document there, "
+                  "with a resource record)",
+    "api/": "api/ is where the archive publishes its open data exports",
+    f"{BUNDLE}/": f"{BUNDLE}/ is where the search index is written",
+    "_headers": "_headers is the security policy file the build writes",
+}
+
+
+def _reserved(src: str) -> str | None:
+    """Why a hand-written file at ``src`` would be mixed into, or replaced by, what the build writes, or None."""
+    for prefix, why in _RESERVED.items():
+        if src == prefix or (prefix.endswith("/") and src.startswith(prefix)):
+            return why
+    return None
 
 
 @dataclass(frozen=True)
@@ -61,6 +92,7 @@ class BuildConfig:
     site_name: str = ""
     directory_urls: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)  # extra.archive
+    config_file: str = ""  # mkdocs.yml: where the options are written, for messages
     command: str | None = None  # build | serve | gh-deploy, as the command line said (None: unknown)
 
 
@@ -70,6 +102,26 @@ class PageMeta:
 
     meta: dict[str, Any]
     update_date: str | None = None
+
+
+@dataclass(frozen=True)
+class PreviewUpdate:
+    """What a save changes in the site being served (:meth:`BuildSession.preview_update`)."""
+
+    added: tuple[PageSpec, ...]  # generated pages new in the site
+    removed: tuple[str, ...]  # sources of generated pages that are gone
+    changed: tuple[str, ...]  # sources of generated pages whose model changed
+    hand_written: bool  # render the hand-written pages again: an addition changed, or a page went (links)
+    documents: tuple[tuple[str, str], ...]  # (destination, file to copy) of new or changed documents
+    removed_documents: tuple[str, ...]  # destinations of documents no longer published
+    data: Mapping[str, str]  # data files (exports, feed) whose text changed
+    sitemap: bool  # pages came or went, or a page's date changed
+    order: tuple[str, ...]  # every generated page's source, in the order a full build gives them
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.hand_written or self.documents
+                    or self.removed_documents or self.data)
 
 
 @dataclass(frozen=True)
@@ -83,40 +135,68 @@ class PageContent:
 class BuildSession:
     """Everything one build knows and does; see the module docstring for its life."""
 
-    def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: BuildConfig, environ: Mapping[str, str] | None = None,
+                 notify: Callable[[str], None] = print) -> None:
         env = dict(os.environ if environ is None else environ)
         self.config = config
         self.serving = config.command == "serve"
         # "0": every page renders every part itself (a test compares); see render.SharedParts
         self.share_parts = env.get("PROJARCHIVE_NAV_CACHE") != "0"
         try:
-            self.settings: Settings = settings_from(dict(config.options))
+            marks = setting_marks(config.config_file) if config.config_file else {}
+            self.settings: Settings = settings_from(config.options, marks, os.path.basename(config.config_file)
+                                                    or "mkdocs.yml")
             day = build_date(env)
+            wait = lock_wait(env)
+        except SettingsError as e:
+            ending = nothing_built(config.site_dir, staged=config.command == "build")
+            raise BuildError(f"extra.archive in mkdocs.yml has problems:\n{e}\n{ending[0].upper()}{ending[1:]}") from None
         except ValueError as e:
             raise BuildError(str(e)) from None
-        cache = FactsCache(os.path.join(config.root, CACHE_FILE))
-        try:
-            self.catalogue: Catalogue = load_catalogue(config.root, build_date=day, docs_dir=config.docs_dir,
-                                                       facts_cache=cache)
-        except ArchiveError as e:  # one problem a line, below a line that says what they are
-            raise BuildError(f"the archive's records have problems:\n{e}") from None
-        cache.save()
+        self._build_date = day
+        # under `mkdocs serve`, what a save needs to update the site without a full build (projarchive.preview)
+        self._memo = LoadMemo() if self.serving else None
+        self._public = PublicCache() if self.serving else None
+        self.catalogue: Catalogue = self._load()
+        self._graph = ReferenceGraph.of(self.catalogue) if self.serving else None
         self.router = Router(config.site_url, config.directory_urls)
-        self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings)}
+        self._facts = ProjectFacts()  # projects' cards and facets, shared by the pages that show them
+        self.pages: dict[str, PageSpec] = {p.src: p for p in site_pages(self.catalogue, self.settings, self._facts)}
         self.env = make_environment([config.templates])
         self.env.globals["archive"] = self.settings  # site-wide choices the templates show (extra.archive)
         self.shared_parts = SharedParts()
-        # `mkdocs build` writes into a staging folder that replaces the site only if all went well
-        self._publishing = config.command == "build"
-        self.site_dir = staging_dir(config.site_dir) if self._publishing else config.site_dir
-        if self._publishing:
-            discard(self.site_dir)
+        # `mkdocs build` writes into a staging folder that replaces the site only if all went well; every
+        # command that writes the site folder holds its lock until it is over (projarchive.publish)
+        self._publisher = Publisher(config.site_dir, staged=config.command == "build",
+                                    locked=config.command in ("build", "gh-deploy"),
+                                    command=f"mkdocs {config.command}", wait=wait, notify=notify)
+        self._publisher.begin()
+        self.site_dir = self._publisher.target
         self._placed: dict[str, str] = {}  # source -> URL of every page and file the archive did not generate
         self._nav_urls: frozenset[str] = frozenset()
         self._indexer: SiteIndexer | None = None
         self._indexed: dict[str, IndexedPart] = {}  # page (destination) -> what Pagefind was given
         self._policies: PolicyWriter | None = None
         self._ok = False
+        self._data: dict[str, str] = {}  # under `serve`, the data files as last generated (path -> text)
+        self._data_paths: list[str] = []  # the data files' destinations
+        self._homepage: str | None = None  # the source of the home page, once seen
+        # what Pagefind was given for each page (destination -> document), kept under `serve` to index again
+        self._search: dict[str, str] | None = {} if self.serving else None
+        self._late_search: list[tuple[str, str]] = []  # pages found in the site after the build, in order
+        self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
+        self._background: BackgroundIndex | None = None  # the search index made again after preview updates
+
+    def _load(self) -> Catalogue:
+        cache = FactsCache(os.path.join(self.config.root, CACHE_FILE))
+        try:
+            catalogue = load_catalogue(self.config.root, build_date=self._build_date, docs_dir=self.config.docs_dir,
+                                       facts_cache=cache, memo=self._memo)
+        except ArchiveError as e:  # one problem a line, below a line that says what they are
+            report = e.problems.report(nothing_built(self.config.site_dir, staged=self.config.command == "build"))
+            raise BuildError(f"the archive's records have problems:\n{report}") from None
+        cache.save()
+        return catalogue
 
     # ------------------------------------------------------------------ files
 
@@ -125,19 +205,64 @@ class BuildSession:
         return [path for folder in RECORD_FOLDERS.values()
                 if os.path.isdir(path := os.path.join(self.config.root, folder))]
 
-    def generated_files(self, existing: Iterable[str]) -> tuple[list[PageSpec], list[tuple[str, str]], dict[str, str]]:
-        """What the archive adds to the site: its pages, the documents (destination, file to copy) and
-        the data files (destination, text). ``existing`` are the sources the site already has; a
-        hand-written file where the archive generates one is an error, never silently replaced."""
+    def generated_files(self, existing: Iterable[str]) -> tuple[list[PageSpec], list[tuple[str, str]],
+                                                              list[tuple[str, str]]]:
+        """What the archive adds to the site: its pages, the documents and the data files (exports,
+        feed), each as (destination, file to copy). ``existing`` are the sources the site already has; a
+        hand-written file where the archive generates one is an error, never silently replaced.
+
+        The data files are written into the site folder at once, where they are published (a site
+        generator copying a file onto itself leaves it be): 100 MB of text at 10,000 projects need not
+        stay in memory while the pages are built."""
         documents = [(file_dest(rel), os.path.join(self.config.root, RECORD_FOLDERS["resource"], *rel.split("/")))
                      for rel in self.catalogue.facts]
-        data = public_files(self.catalogue, self.router, self.config.site_name)
-        clashes = sorted(set(existing) & ({*self.pages, *(d for d, _ in documents), *data}))
+        data = public_files(self.catalogue, self.router, self.config.site_name, self._public)
+        generated = {src: f"the page '{spec.title}'" for src, spec in self.pages.items()}
+        generated |= {dest: f"the document resources/{dest[len(FILES_PREFIX):]}" for dest, _ in documents}
+        generated |= {dest: _DATA_FILES.get(dest, "an open data export") for dest in data}
+        docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
+        clashes = []
+        for src in sorted(existing):
+            if src in generated:
+                clashes.append(f"{docs}/{src}: the archive generates {src} here ({generated[src]}), which would replace "
+                               f"this hand-written file; rename or remove {docs}/{src}")
+            elif (reserved := _reserved(src)) is not None:
+                clashes.append(f"{docs}/{src}: {reserved}, so a hand-written file there would be mixed in with or "
+                               f"replaced by what the build writes; move {docs}/{src} out of it")
+            # a hand-written SVG runs on the site's origin as much as a document does
+            if src.lower().endswith(".svg") and (problem := svg_file_problem(os.path.join(self.config.docs_dir,
+                                                                                            *src.split("/")))):
+                clashes.append(f"{docs}/{src} cannot be published: {problem}. An SVG opened at its address runs as "
+                               "part of the site; see the maintainer guide's 'SVG images'")
         if clashes:
-            docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
-            raise BuildError("\n".join(f"{docs}/{src} clashes with a page or file the archive generates; "
-                                       "rename or remove it" for src in clashes))
-        return list(self.pages.values()), documents, data
+            raise BuildError("\n".join(clashes))
+        self._data_paths = list(data)
+        self._data = data if self.serving else {}  # under `serve`, to tell which changed after a save
+        written = []
+        for dest, text in data.items():
+            path = os.path.join(self.site_dir, *dest.split("/"))
+            self.write_data(path, text)
+            written.append((dest, path))
+        return list(self.pages.values()), documents, written
+
+    @staticmethod
+    def write_data(path: str, text: str) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+    def generated_sources(self) -> list[str]:
+        """Every source the archive adds to the site, in the order :meth:`generated_files` gives them."""
+        return [*self.pages, *(file_dest(rel) for rel in self.catalogue.facts), *self._data_paths]
+
+    def generates(self, src: str) -> bool:
+        """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
+        return src in self.pages
+
+    def markdown_extensions(self) -> list[Any]:
+        """Extensions the site generator's own Markdown needs (hand-written pages, news posts): the
+        address rules records have (projarchive.privacy.EmailPrivacy)."""
+        return [EmailPrivacy()]
 
     def edit_path(self, spec: PageSpec) -> str | None:
         """Where "edit this page" leads for a generated page: its YAML record, relative to docs/."""
@@ -196,13 +321,14 @@ class BuildSession:
         spec = self.pages.get(src)
         if spec is None:
             return self._hand_written_meta(src, dict(front_matter or {}), is_homepage)
+        title, description = without_addresses(spec.title), spec.description and without_addresses(spec.description)
         meta: dict[str, Any] = {
             # Material puts meta.title into <title> and the header without escaping
-            "title": str(escape(spec.title)),
-            "archive_seo": page_meta(self.catalogue, spec.ref, self.router, spec.title, spec.description),
+            "title": str(escape(title)),
+            "archive_seo": without_addresses_in(page_meta(self.catalogue, spec.ref, self.router, title, description)),
         }
-        if spec.description:
-            meta["description"] = str(escape(spec.description))
+        if description:
+            meta["description"] = str(escape(description))
         if not spec.searchable:
             meta["search"] = {"exclude": True}  # Material's convention; partials/content.html reads it
         else:
@@ -229,7 +355,9 @@ class BuildSession:
         if spec is not None:
             toc = tuple((anchor, str(escape(title))) for anchor, title in spec.toc)
             return PageContent(render_page(self.env, spec.template, spec.context, page_url, self.url_of), toc)
-        addition = hand_written_addition(self.catalogue, self.settings, src, is_homepage)
+        if is_homepage:
+            self._homepage = src
+        addition = hand_written_addition(self.catalogue, self.settings, src, is_homepage, self._facts)
         if addition is None:
             return PageContent(html)
         template, context = addition
@@ -247,11 +375,18 @@ class BuildSession:
 
     def index_page(self, dest: str, part: str) -> None:
         """A page's indexed part (partials/archive-indexed.html as rendered), as soon as it is read."""
-        if self._indexer is None:
+        if self._indexer is None and self._search is None:
             return
         self._indexed[dest] = fingerprint = IndexedPart.of(part)
-        if fingerprint.marked:  # an unmarked page is not indexed once any page is marked
-            self._indexer.add_page(dest, IndexedPart.document(part))
+        if not fingerprint.marked:  # an unmarked page is not indexed once any page is marked
+            if self._search is not None:
+                self._search.pop(dest, None)
+            return
+        document = IndexedPart.document(part)
+        if self._indexer is not None:
+            self._indexer.add_page(dest, document)
+        if self._search is not None:
+            self._search[dest] = document
 
     def pages_read(self) -> None:
         """Every page has been read: Pagefind writes the index while the pages are written."""
@@ -271,19 +406,156 @@ class BuildSession:
     def finish_index(self) -> IndexReport | None:
         """Every file is written: index what nobody handed over, and wait for the index."""
         indexer, self._indexer = self._indexer, None
-        return indexer.finish(self.site_dir) if indexer is not None else None
+        if indexer is None:
+            return None
+        report = indexer.finish(self.site_dir)
+        if self._search is not None:  # under `serve`: the pages Pagefind found itself, to index them again
+            self._late_search = [(rel, html) for rel, html in indexer.late]
+        return report
 
     def finish_site(self) -> None:
-        """Last step of a good build: policies for HTML not seen as a page (404.html), and _headers."""
+        """Last step of a good build: the documents published are the ones measured, policies for HTML
+        not seen as a page (404.html), and _headers."""
+        self.check_published_files()
         if self._policies is not None:
             self._policies.finish(self.site_dir)
             self._policies = None
         self._ok = True
 
+    def check_published_files(self) -> None:
+        """Every document and image as published has the checksum measured when the build began, so the
+        size, format and pages its pages state describe the bytes a visitor downloads. A file changed
+        or replaced while the site was being built stops the build (build again)."""
+        problems = []
+        for rel, facts in self.catalogue.facts.items():
+            published = os.path.join(self.site_dir, *file_dest(rel).split("/"))
+            try:
+                with open(published, "rb") as f:
+                    same = hashlib.file_digest(f, "sha256").hexdigest() == facts.sha256
+            except OSError:
+                same = False
+            if not same:
+                problems.append(f"resources/{rel} changed while the site was being built: the copy published is not "
+                                f"the file measured ({facts.format}, {facts.human_size}); build again")
+        if problems:
+            raise BuildError("\n".join(problems))
+
+    # ------------------------------------------------------------------ preview (mkdocs serve)
+
+    def can_preview(self) -> bool:
+        """Whether a save of records can update the site served without a full build: serving, and the
+        build date is the same (past midnight, projects may have finished)."""
+        return self.serving and build_date(os.environ) == self._build_date
+
+    def preview_update(self) -> PreviewUpdate:
+        """Load the records again (only changed files are read: catalogue.LoadMemo) and say what in the
+        site changes (projarchive.preview). The new catalogue and pages are installed at once, as the
+        pages are rendered from them; :meth:`preview_done` keeps them, :meth:`preview_failed` restores
+        the last good state. Raises BuildError, with every problem, when the records have problems."""
+        assert self._graph is not None and self._search is not None, "preview outside `mkdocs serve`"
+        old, old_pages = self.catalogue, self.pages
+        new = self._load()
+        reach, undo_graph = candidates(self._graph, changed_records(old, new), new)
+        self._facts.forget(record_id for kind, record_id in reach if kind == "project")
+        pages = dict(old_pages)
+        for ref in reach:
+            src = record_src(*ref)
+            if ref[1] in getattr(new, RECORD_FOLDERS[ref[0]]):
+                pages[src] = record_page(new, ref, self.settings, self._facts)
+            else:
+                pages.pop(src, None)
+        listings = listing_pages(new, self.settings, self._facts)
+        for src in [src for src, spec in old_pages.items() if spec.ref is None]:
+            del pages[src]
+        pages.update((spec.src, spec) for spec in listings)
+        order = (*(spec.src for spec in listings), *(record_src(*ref) for ref in record_refs(new)))
+        pages = {src: pages[src] for src in order}
+        added = tuple(pages[src] for src in order if src not in old_pages)
+        removed = tuple(src for src in old_pages if src not in pages)
+        clashes = sorted(spec.src for spec in added if spec.src in self._placed)
+        if clashes:
+            self._graph.restore(undo_graph)
+            self._facts.forget(record_id for kind, record_id in reach if kind == "project")
+            raise BuildError("\n".join(f"docs/{src} clashes with a page the archive generates; rename or remove it"
+                                       for src in clashes))
+        changed_pages, dates = [], False
+        for src in order:
+            spec, was = pages[src], old_pages.get(src)
+            if was is None or spec is was:
+                continue
+            meta_was, meta_now = self._meta(old, was), self._meta(new, spec)
+            if spec != was or meta_now != meta_was:
+                changed_pages.append(src)
+                dates = dates or meta_now.update_date != meta_was.update_date
+        hand_written = bool(removed) or self._additions(old) != self._additions(new)
+        data = public_files(new, self.router, self.config.site_name, self._public, reach)
+        copy, gone = changed_documents(old.facts, new.facts)
+        resources = os.path.join(self.config.root, RECORD_FOLDERS["resource"])
+        self._undo = (old, old_pages, self._data, dict(self._search), undo_graph, reach)
+        self.catalogue, self.pages, self._data = new, pages, data
+        for src in removed:
+            self._search.pop(self.router.dest(src), None)
+        return PreviewUpdate(
+            added=added, removed=removed, changed=tuple(changed_pages), hand_written=hand_written,
+            documents=tuple((file_dest(rel), os.path.join(resources, *rel.split("/"))) for rel in copy),
+            removed_documents=tuple(file_dest(rel) for rel in gone),
+            data={path: text for path, text in data.items() if self._undo[2].get(path) != text},
+            sitemap=bool(added or removed or dates), order=order,
+        )
+
+    def preview_done(self, page_order: Iterable[str]) -> list[tuple[str, str]]:
+        """The update is in the site: keep its state. Returns what to index again, in the order a full
+        build hands it to Pagefind: each page's document (``page_order``: every page's destination as
+        the site generator reads them), then the pages found in the site after the build."""
+        self._undo = None
+        assert self._search is not None
+        search = self._search
+        return [*((dest, search[dest]) for dest in page_order if dest in search), *self._late_search]
+
+    def search_again(self, pages: list[tuple[str, str]],
+                     done: Callable[[IndexReport | None, str | None], None] | None = None) -> None:
+        """Make the search index again from ``pages`` (:meth:`preview_done`) beside the server; the
+        site's index is replaced once the new one is complete (projarchive.search.BackgroundIndex)."""
+        if self._background is None:
+            self._background = BackgroundIndex(self.site_dir, self.router, language="en", done=done)
+        self._background.start(pages)
+
+    def search_pause(self) -> None:
+        """A save is being built: stop making the search index again (it would be out of date)."""
+        if self._background is not None:
+            self._background.cancel(wait=False)
+
+    def preview_failed(self) -> None:
+        """The update could not be rendered: back to the last good state (the site was not touched)."""
+        if self._undo is None:
+            return
+        self.catalogue, self.pages, self._data, self._search, undo_graph, reach = self._undo
+        assert self._graph is not None
+        self._graph.restore(undo_graph)
+        self._facts.forget(record_id for kind, record_id in reach if kind == "project")
+        self._public = PublicCache()  # it holds rows of the state given up: made again in full next time
+        self._undo = None
+
+    def _meta(self, catalogue: Catalogue, spec: PageSpec) -> PageMeta:
+        current = self.catalogue
+        self.catalogue = catalogue
+        try:
+            return self.page_meta(spec.src, None)
+        finally:
+            self.catalogue = current
+
+    def _additions(self, catalogue: Catalogue) -> list[Any]:
+        """What the archive adds to hand-written pages (home page, news posts), to compare."""
+        sources = [self._homepage, *(post.src for post in catalogue.news)]
+        return [hand_written_addition(catalogue, self.settings, src, src == self._homepage, self._facts)
+                for src in sources if src is not None]
+
     # ------------------------------------------------------------------ the end
 
     def close(self) -> None:
         """Stop Pagefind if it runs (safe to call twice)."""
+        if self._background is not None:
+            self._background.cancel()
         if self._indexer is not None:
             self._indexer.close()
             self._indexer = None
@@ -293,14 +565,8 @@ class BuildSession:
         self.close()
 
     def end(self) -> str | None:
-        """The command is over: publish a good build, discard a failed one. Returns what to tell the
-        maintainer when the build failed, else None."""
+        """The command is over: publish a good build, discard a failed one, release the site's lock (safe
+        to call twice). Returns what to tell the maintainer about the site when the build failed, else
+        None; a BuildError if a good build could not be published."""
         self.close()
-        if not self._publishing:
-            return None
-        self._publishing = False
-        if self._ok:
-            publish(self.site_dir, self.config.site_dir)
-            return None
-        discard(self.site_dir)
-        return f"The build failed; the previous site in {self.config.site_dir} was left untouched."
+        return self._publisher.finish(self._ok)

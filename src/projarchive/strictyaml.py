@@ -9,8 +9,14 @@ plain Python values ourselves:
 * every scalar is a ``str`` (the schema converts dates and numbers and reports
   the line on failure); plain ``null``, ``~`` and an empty value are ``None``;
 * duplicate keys, anchors, aliases, merge keys and tags are errors;
-* nesting depth and file size are bounded *before* libyaml sees the text;
-* exactly one document whose top level is a mapping; UTF-8 only.
+* control characters, however written (raw, or as escapes such as ``"\x1b"``), are errors
+  (tab and line break are left to the schema, which knows where text may hold them), and so
+  are the invisible characters that reorder or break text (bidirectional controls, line
+  separators, a stray byte order mark) and Unicode's noncharacters (U+FFFE, which no XML may hold);
+* file size is bounded before libyaml sees the text, nesting depth as it reads (libyaml's
+  events are pulled one at a time: reading stops at the first value nested too deep);
+* exactly one document whose top level is a mapping; UTF-8 only; an ordinary file only (a
+  named pipe would never end).
 
 The result is a :class:`Document`: the data plus the line and column of every
 value and key, addressed by path (``("sections", 2, "heading")``).
@@ -18,7 +24,10 @@ value and key, addressed by path (``("sections", 2, "heading")``).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -31,9 +40,8 @@ try:  # libyaml is part of every PyYAML wheel we install; fall back rather than 
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = 1_000_000  # what the reader accepts at all; records are held to schema.RECORD_BYTES
 MAX_DEPTH = 32
-MAX_FLOW_DEPTH = 32
 
 Path = tuple[Any, ...]
 
@@ -67,34 +75,57 @@ class Document:
 
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_BRACKETS = re.compile(r"[\[\]{}]")
+# Characters no value may hold. C0 controls but tab and line feed (the schema decides where those may
+# stand), DEL and the C1 controls (U+0085 included); bidirectional controls (Unicode's Bidi_Control:
+# they reorder the text around them, as in "Trojan Source"); line and paragraph separators; a byte
+# order mark inside text; Unicode's 66 noncharacters (U+FDD0-U+FDEF and the last two code points of
+# every plane: not text, and U+FFFE/U+FFFF make the Atom feed invalid XML).
+NONCHARACTERS = "".join(map(chr, range(0xFDD0, 0xFDF0))) + "".join(
+    chr(plane << 16 | last) for plane in range(17) for last in (0xFFFE, 0xFFFF))
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                        "\u2028\u2029\ufeff" + NONCHARACTERS + "]")
+_NONCHARACTER = re.compile("[" + NONCHARACTERS + "]")
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _mark(m: Any) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
-def _flow_depth_exceeded(text: str) -> int:
-    """Return the 1-based line where bracket nesting passes the bound, or 0.
+def forbidden_character(value: str, written: str | None = None) -> str | None:
+    """Why ``value`` may not be kept (the first character no record may hold), or None.
+    ``written``: the source text of the value, to say when the character was typed as an escape."""
+    m = _FORBIDDEN.search(value)
+    if m is None:
+        return None
+    char = m.group()
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    how = [name] if name and char in _BIDI | {"\ufeff"} else []
+    if written is not None and char not in written:
+        how.append("written as an escape")
+    named = f"{code} ({', '.join(how)})" if how else code
+    if char in _BIDI:
+        return (f"the invisible bidirectional control {named} is not allowed: it changes the order in which "
+                "the text around it is shown; delete it (pages set the direction of text themselves)")
+    if char in "\u2028\u2029":
+        return f"the {name.lower()} {named} is not allowed; use an ordinary line break"
+    if _NONCHARACTER.match(char):
+        return (f"the noncharacter {named} is not allowed in a record: it is not text, and programs that read the "
+                "site's feed and exports refuse it; delete it")
+    if char == "\ufeff":
+        return (f"the invisible character {named} is not allowed inside text; delete it "
+                "(it often comes with text pasted from another program)")
+    return (f"the invisible control character {named} is not allowed in a record; delete it "
+            "(it often comes with text pasted from another program)")
 
-    Counts brackets anywhere (quoted or not): a cheap, conservative bound that
-    keeps pathological input away from libyaml, whose cost grows steeply with depth.
-    """
-    depth = 0
-    for m in _BRACKETS.finditer(text):
-        if m.group() in "[{":
-            depth += 1
-            if depth > MAX_FLOW_DEPTH:
-                return text.count("\n", 0, m.start()) + 1
-        elif depth:
-            depth -= 1
-    return 0
 
-
-def decode(raw: bytes, path: str, problems: Problems) -> str | None:
-    """Decode UTF-8 (a BOM is allowed), reporting the byte offset of bad bytes."""
-    if len(raw) > MAX_BYTES:
-        problems.add(path, 0, 0, "", f"file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes")
+def decode(raw: bytes, path: str, problems: Problems, size: int | None = None, limit: int = MAX_BYTES) -> str | None:
+    """Decode UTF-8 (a BOM is allowed), reporting the byte offset of bad bytes. ``size``: the file's
+    size when ``raw`` is only its beginning (a file longer than ``limit`` is not read whole)."""
+    size = len(raw) if size is None else size
+    if size > limit:
+        problems.add(path, 0, 0, "", f"file is {size:,} bytes; a record may be at most {limit:,} bytes")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -117,11 +148,11 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
     ):
         problems.add(path, 1, 1, "", "the file is empty; a record needs at least its required keys")
         return None
-    bad = _flow_depth_exceeded(text)
-    if bad:
-        problems.add(path, bad, 1, "", f"brackets are nested more than {MAX_FLOW_DEPTH} deep; "
-                     "close each '[' and '{' you open, or write the list one '- item' per line")
-        return None
+    if _RAW_BREAKS.search(text):
+        original, (text, found) = text, _without_raw_breaks(text, path, problems)
+        document = parse(text, path, problems)
+        _report_raw_breaks(original, found, document, path, problems)
+        return document
     builder = _Builder(path, problems, text.splitlines())
     parser = _Loader(text)
     try:
@@ -136,11 +167,8 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
         at = text.find(chr(code))
         line = text.count("\n", 0, at) + 1 if at >= 0 else 0
         col = at - (text.rfind("\n", 0, at) + 1) + 1 if at >= 0 else 0
-        problems.add(
-            path, line, col, "",
-            f"the invisible control character U+{code:04X} is not allowed in a record; delete it "
-            "(it often comes with text pasted from another program)",
-        )
+        # every character YAML's reader refuses is one no record may hold (test_strictyaml proves it)
+        problems.add(path, line, col, "", forbidden_character(chr(code)) or f"U+{code:04X} is not allowed")
         return None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -159,6 +187,33 @@ def parse(text: str, path: str, problems: Problems) -> Document | None:
     finally:
         parser.dispose()
     return builder.document()
+
+
+# Line breaks to YAML 1.1 that editors do not show as one (NEL, and Unicode's line and paragraph
+# separators): typed into a file, libyaml would fold them into a space or end a line at them, so the
+# value read would not be what the file shows. They are reported where they stand, and the file is read
+# with a space in their place, so that lines are numbered as the editor numbers them.
+_RAW_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _without_raw_breaks(text: str, path: str, problems: Problems) -> tuple[str, list[Mark]]:
+    found = []
+    for m in _RAW_BREAKS.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        found.append(Mark(line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1))
+    return _RAW_BREAKS.sub(" ", text), found
+
+
+def _report_raw_breaks(original: str, found: list[Mark], document: Document | None, path: str,
+                       problems: Problems) -> None:
+    starts = sorted((mark, at) for at, mark in document.marks.items()) if document is not None else []
+    for where, m in zip(found, _RAW_BREAKS.finditer(original), strict=True):
+        # the value it stands in (or just before): on its line, the last that starts before it, else the first after
+        on_line = [(mark, at) for mark, at in starts if mark.line == where.line]
+        before = [at for mark, at in on_line if mark <= where]
+        at = before[-1] if before else on_line[0][1] if on_line else \
+            next((at for mark, at in reversed(starts) if mark <= where), ())
+        problems.add(path, where.line, where.column, _dotted(at), forbidden_character(m.group()) or "")
 
 
 def _tab_column(text: str, line: int) -> int:
@@ -183,6 +238,8 @@ def _hint(detail: str) -> str:
         return " (keys in {braces} are not closed: add the '}', or put a value containing ',' or '}' in quotes)"
     if "unexpected end of stream" in detail:
         return " (a quote was opened and never closed: add the closing quote)"
+    if "invalid Unicode character escape code" in detail:
+        return " (an escape such as \\ud800 names no character: remove it, or write the character itself)"
     if "cannot start any token" in detail:
         return " (a value starting with @, ` or % must be put in quotes)"
     if "could not find expected ':'" in detail:
@@ -223,13 +280,18 @@ class _Builder:
                 return False
             if plain and value is not None:
                 self.note_comment(ev)
+            if value is not None and _FORBIDDEN.search(value):
+                self.forbidden(ev, value)
             return True
         if t is yaml.MappingStartEvent or t is yaml.SequenceStartEvent:
             if ev.anchor is not None or ev.tag is not None:
                 return self.anchor_or_tag(ev)
             if len(self.stack) >= MAX_DEPTH:
+                if ev.flow_style:
+                    return self.error(ev, f"brackets nest values more than {MAX_DEPTH} levels deep; close each '[' and "
+                                          "'{' you open, or write the list one '- item' per line")
                 return self.error(ev, f"values are nested more than {MAX_DEPTH} levels deep; "
-                                          "a record needs only a few levels: check the indentation")
+                                      "a record needs only a few levels: check the indentation")
             container: Any = {} if t is yaml.MappingStartEvent else []
             if not self.stack and not isinstance(container, dict):
                 return self.error(ev, "the top level of a record must be keys and values (a mapping), not a list; "
@@ -253,7 +315,25 @@ class _Builder:
     def anchor_or_tag(self, ev: Any) -> bool:
         if ev.anchor is not None:
             return self.error(ev, f"anchors (&{ev.anchor}) are not allowed; write each value out in full")
-        return self.error(ev, f"tags ({ev.tag}) are not allowed; remove it and quote the value if needed")
+        return self.error(ev, f"tags ({self.tag_as_written(ev)}) are not allowed; remove it and quote the value if needed")
+
+    def tag_as_written(self, ev: Any) -> str:
+        """A tag as the file writes it (``!!bool``), not as libyaml resolves it (``tag:yaml.org,2002:bool``)."""
+        m = ev.start_mark
+        line = self.lines[m.line] if m.line < len(self.lines) else ""
+        written = re.match(r"!\S*", line[m.column:])
+        if written:
+            return written.group()
+        return "!!" + ev.tag[len("tag:yaml.org,2002:"):] if ev.tag.startswith("tag:yaml.org,2002:") else ev.tag
+
+    def forbidden(self, ev: Any, value: str) -> None:
+        """Report a value holding a character no record may hold (see :func:`forbidden_character`)."""
+        m = _mark(ev.start_mark)
+        end = ev.end_mark
+        written = "\n".join(self.lines[ev.start_mark.line:end.line + 1])
+        message = forbidden_character(value, written if ev.style == '"' else None)
+        at = self.last_path if self.last_path is not None else ()
+        self.problems.add(self.path, m.line, m.column, _dotted(at), message or "")
 
     def note_comment(self, ev: Any) -> None:
         """Remember a comment that directly follows a plain value on the same line."""
@@ -337,15 +417,41 @@ def _dotted(path: Path) -> str:
 dotted = _dotted
 
 
-def load_file(abs_path: str, rel_path: str, problems: Problems) -> Document | None:
-    """Read, decode and parse one record file."""
+def load_file(abs_path: str, rel_path: str, problems: Problems, max_bytes: int = MAX_BYTES) -> Document | None:
+    """Read, decode and parse one record file (an ordinary file of at most ``max_bytes``)."""
     try:
-        with open(abs_path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
+        # O_NONBLOCK: a named pipe put where a record should be must not stop the build for ever
+        fd = os.open(abs_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as e:
         problems.add(rel_path, 0, 0, "", f"cannot be read: {e.strerror}")
         return None
-    text = decode(raw, rel_path, problems)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.add(rel_path, 0, 0, "", f"is {kind_of_file(info.st_mode)}, not an ordinary file; "
+                         "a record is a text file: remove this and write the record in its place")
+            return None
+        try:
+            raw = f.read(max_bytes + 1)
+        except OSError as e:
+            problems.add(rel_path, 0, 0, "", f"cannot be read: {e.strerror}")
+            return None
+    text = decode(raw, rel_path, problems, size=max(info.st_size, len(raw)), limit=max_bytes)
     if text is None:
         return None
     return parse(text, rel_path, problems)
+
+
+def kind_of_file(mode: int) -> str:
+    """What a path that is not an ordinary file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "something other than a file"

@@ -1,0 +1,306 @@
+"""`mkdocs serve`, as a maintainer runs it, on a copy of the sample archive.
+
+A save that touches only records updates the pages it reaches (hooks/archive_serve.py,
+projarchive.preview); after edits, additions, a rename and deletions the served site must be
+byte for byte the site a clean build of the same records gives (here: the full build that a
+change to mkdocs.yml starts in the same server). A save that breaks a record puts its
+``file:line:col: error: …`` list on every page, over the last good page, without any request
+waiting, and the next good save recovers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import EPOCH, FOLDERS, REPO, make_pdf, snapshot, text
+
+SAMPLE = ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS)
+
+
+class Served:
+    """`mkdocs serve` in a subprocess, its site folder and its log."""
+
+    def __init__(self, root: Path, work: Path) -> None:
+        self.root = root
+        self.temp = work / "tmp"
+        self.temp.mkdir(parents=True)
+        self.log = work / "serve.log"
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}/archive/"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(self.temp)}
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"],
+                                         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                self.get("")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"mkdocs serve did not start:\n{self.log.read_text()}") from None
+                time.sleep(0.3)
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, str]:
+        """Status and text of a page; a request that waits longer than ``timeout`` fails the test."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=timeout) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8")
+
+    def epoch(self) -> int:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/livereload/0/0", timeout=10) as r:
+            return int(r.read())
+
+    def saved(self, before: int) -> int:
+        """Wait for the rebuild a save started (browsers reload at each), until no other follows."""
+        epoch = before
+        deadline = time.monotonic() + 300
+        while epoch == before:
+            assert time.monotonic() < deadline, self.log.read_text()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/livereload/{epoch}/0", timeout=60) as r:
+                    epoch = int(r.read())
+            except TimeoutError:
+                pass
+        while True:  # a save can be seen in two parts: wait until no rebuild follows for a while
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/livereload/{epoch}/0", timeout=2.5) as r:
+                    epoch = int(r.read())
+            except (TimeoutError, urllib.error.URLError):
+                return epoch
+
+    def save(self, *changes) -> str:
+        """Make the changes (callables), wait for the rebuild; return what the server said about it."""
+        start = len(self.log.read_text().splitlines())
+        before = self.epoch()
+        for change in changes:
+            change()
+        self.saved(before)
+        return "\n".join(self.log.read_text().splitlines()[start:])
+
+    def search_settled(self) -> None:
+        """Wait until the search index made again after the last update is in place."""
+        deadline = time.monotonic() + 300
+        while True:
+            lines = self.log.read_text().splitlines()
+            last = max((i for i, line in enumerate(lines) if "Updated " in line), default=-1)
+            if any("Search index made again" in line for line in lines[last + 1:]):
+                return
+            assert time.monotonic() < deadline, "\n".join(lines)
+            time.sleep(0.2)
+
+    @property
+    def site(self) -> Path:
+        (folder,) = self.temp.glob("mkdocs_*")
+        return folder
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    work = tmp_path_factory.mktemp("serve")
+    root = work / "archive"
+    root.mkdir()
+    for name in SAMPLE:
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    server = Served(root, work)
+    yield server
+    server.stop()
+
+
+def write(path: Path, content: str | bytes) -> None:
+    """Write a file so that the server sees a change even within one tick of the clock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    body = path.read_text(encoding="utf-8")
+    assert old in body, f"{old!r} is not in {path}"
+    write(path, body.replace(old, new))
+
+
+def h1(html: str) -> str:
+    return text(BeautifulSoup(html, "html.parser").select_one("article h1"))
+
+
+NEW_PROJECT = """\
+title: Growing together, a gardening project
+start: 2019-05-01
+end: 2019-12-31
+summary: Gardening with people in recovery.
+themes: [gardening, mental health]
+regions: [North West]
+programme: clmh-research-2015-17
+organisations:
+  - {id: q-training, role: Partner}
+contacts:
+  - {id: catina-barrett, role: Adviser}
+resources: [lsc-data]
+"""
+
+
+def test_saved_records_update_the_served_site_exactly_as_a_clean_build_would(served):
+    root = served.root
+    said = served.save(lambda: edit(root / "projects/take-ten-people.yml", 'title: "Take Ten People:',
+                                    'title: "Take Ten People, edited:'))
+    assert "Updated" in said and "Built the whole site" not in said
+    assert h1(served.get("projects/take-ten-people/")[1]).startswith("Take Ten People, edited:")
+
+    said = served.save(lambda: write(root / "projects/growing-together.yml", NEW_PROJECT))
+    assert "Updated" in said
+    assert h1(served.get("projects/growing-together/")[1]) == "Growing together, a gardening project"
+    assert served.get("themes/gardening/")[0] == 200
+
+    def rename_contact() -> None:
+        for project in root.glob("projects/*.yml"):
+            if "catina-barrett" in project.read_text(encoding="utf-8"):
+                edit(project, "catina-barrett", "catina-barrett-2")
+        (root / "contacts/catina-barrett.yml").rename(root / "contacts/catina-barrett-2.yml")
+
+    served.save(rename_contact)
+    assert served.get("contacts/catina-barrett/")[0] == 404
+    assert served.get("contacts/catina-barrett-2/")[0] == 200
+
+    said = served.save(lambda: (root / "projects/increasing-take-up-of-work-based-learning.yml").unlink(),
+                       lambda: write(root / "resources/lsc-data/lsc-data.pdf", make_pdf(7, "Changed")),
+                       lambda: edit(root / "projects/career-learning-pilots.yml", "title: Career Learning Pilots",
+                                    "title: Career Learning Pilots (named in a news post)"))
+    assert "Built the whole site" not in said
+    assert served.get("projects/increasing-take-up-of-work-based-learning/")[0] == 404
+
+    served.search_settled()
+    updated = snapshot(served.site)
+    said = served.save(lambda: write(root / "mkdocs.yml", (root / "mkdocs.yml").read_text() + "\n"))
+    assert "Built the whole site (mkdocs.yml changed)" in said
+    clean = snapshot(served.site)
+    assert sorted(updated) == sorted(clean)
+    assert [path for path in clean if updated[path] != clean[path]] == []
+
+
+def test_a_broken_record_shows_its_errors_on_every_page_until_a_good_save(served):
+    root = served.root
+    project = root / "projects/take-ten-people.yml"
+    good = project.read_text(encoding="utf-8")
+    start = re.search(r"^start: (\S+)$", good, re.MULTILINE)
+    assert start is not None
+    said = served.save(lambda: edit(project, f"start: {start[1]}", "start: 31/03/2010"))
+    assert "Traceback" not in said
+    assert "projects/take-ten-people.yml:" in said and "'31/03/2010' is not a date" in said
+    for path in ("projects/take-ten-people/", "", "projects/not-there/"):  # a 404 page too; none waits
+        _, html = served.get(path, timeout=5)
+        box = BeautifulSoup(html, "html.parser").select_one("body > section.archive-serve-errors[role=alert]")
+        assert box is not None, path
+        lines = [text(code) for code in box.select("li code")]
+        assert any(re.fullmatch(r"projects/take-ten-people\.yml:\d+:\d+: error: start: '31/03/2010' is not a "
+                                r"date; .*", line) for line in lines), lines
+    page = BeautifulSoup(served.get("projects/take-ten-people/")[1], "html.parser")
+    assert h1(str(page)).startswith("Take Ten People")  # the last good page, below the errors
+
+    said = served.save(lambda: write(project, good.replace('title: "Take Ten People', 'title: "Take Ten People again')))
+    assert "Updated" in said
+    html = served.get("projects/take-ten-people/")[1]
+    assert "archive-serve-errors" not in html and h1(html).startswith("Take Ten People again")
+
+    # a save that needs a full build (a hand-written page) fails on a record the same way, and recovers
+    about = root / "docs/about.md"
+    said = served.save(lambda: edit(project, "title: \"Take Ten People again", "title: [unclosed"),
+                       lambda: write(about, about.read_text() + "\nA new line.\n"))
+    assert "Traceback" not in said and "projects/take-ten-people.yml:" in said
+    assert "archive-serve-errors" in served.get("about/", timeout=5)[1]
+    said = served.save(lambda: write(project, good))
+    assert "Built the whole site" in said  # docs/about.md is still to be built
+    assert "A new line." in served.get("about/")[1] and "archive-serve-errors" not in served.get("about/")[1]
+
+
+@pytest.mark.browser
+def test_the_open_page_reloads_by_itself_with_a_change_with_errors_and_after_the_fix(served, browser):
+    """What the maintainer sees: the page in the browser reloads after each save (MkDocs' live reload,
+    whose waits no longer hang), showing the change, then the error list, then the fixed page."""
+    project = served.root / "projects/embedding-learning-in-everyday-activity.yml"
+    good = project.read_text(encoding="utf-8")
+    page = browser.new_page()
+    page.goto(served.base + "projects/embedding-learning-in-everyday-activity/", wait_until="load")
+    heading = page.locator("article h1").first
+    errors = page.get_by_role("alert").filter(has_text="Your last save did not build")
+
+    edit(project, "title: Embedding learning", "title: Reloaded, embedding learning")
+    expect_text(heading, "Reloaded, embedding learning")
+    edit(project, "start: 2010", "start: the winter of 2010")
+    errors.wait_for(timeout=60_000)
+    assert "embedding-learning-in-everyday-activity.yml:" in errors.inner_text()
+    assert heading.inner_text().startswith("Reloaded,")  # the last good page, below the list
+    write(project, good)
+    errors.wait_for(state="detached", timeout=60_000)
+    expect_text(heading, "Embedding learning in everyday activity")
+    page.close()
+
+
+def expect_text(locator, wanted: str, timeout: float = 60) -> None:
+    """Wait until the element's text starts with ``wanted`` (the page may reload meanwhile)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if (locator.text_content(timeout=1000) or "").strip().startswith(wanted):
+                return
+        except PlaywrightError:
+            pass  # reloading
+        assert time.monotonic() < deadline, f"{wanted!r} never shown"
+        time.sleep(0.05)
+
+
+def _server_watching(folder: Path):
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(folder))
+    server.watch(str(folder))
+    return server
+
+
+@pytest.mark.parametrize("setting", ["", "poll"])
+def test_saves_are_learnt_of_from_the_system_unless_polling_is_asked_for(tmp_path, monkeypatch, setting):
+    sys.path.insert(0, str(REPO / "hooks"))
+    try:
+        from archive_serve import _native_watching
+    finally:
+        sys.path.remove(str(REPO / "hooks"))
+    from watchdog.observers.polling import PollingObserver
+
+    monkeypatch.setenv("PROJARCHIVE_WATCH", setting)
+    server = _server_watching(tmp_path)
+    try:
+        _native_watching(server, [str(tmp_path)])
+        assert server._watched_paths == {str(tmp_path): 1}  # the same paths, watched once each
+        if setting == "poll":
+            assert isinstance(server.observer, PollingObserver)  # MkDocs' own, as it was
+        else:
+            assert not isinstance(server.observer, PollingObserver)
+            assert len(server.observer.emitters) == 1
+    finally:
+        server.server_close()
