@@ -143,9 +143,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _session().start()
 
 
+@_reported
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     session = _session()
-    found = session.page_meta(page.file.src_uri, page.meta.get("template"))
+    found = session.page_meta(page.file.src_uri, page.meta.get("template"), page.meta, page.is_homepage)
     page.meta.update(found.meta)
     if found.update_date:
         page.update_date = found.update_date
@@ -187,7 +188,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 @_reported
 def on_env(env, config: MkDocsConfig, files: Files):
-    env.globals["archive_once"] = _session().shared_parts  # main.html: parts rendered once per folder
+    env.globals.update(_session().template_globals())  # archive_once (main.html), archive_search (header)
     _command.env = env
     _session().pages_read()
     return env

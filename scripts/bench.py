@@ -18,7 +18,8 @@
    record, peak memory of the build's whole process tree (sampled from /proc, so Pagefind's child
    process counts), site size, and what a visitor downloads from opening the home page to seeing
    the first search results, and how long the results take to appear after typing, in headless
-   Chromium (Debian's /usr/bin/chromium).
+   Chromium (Debian's /usr/bin/chromium); for ours also the search results page that Enter opens:
+   the download from the home page until its first result, and the time from Enter.
 6. Ours under `mkdocs serve` (unless --no-serve): Chromium shows a project page; a project record
    is saved with a new title `--edits` times, and each time the seconds from the write to the
    reloaded page showing the new title are measured; then a broken record (until the page shows
@@ -53,6 +54,9 @@ QUERY = "lighthouse"  # a word a few projects use; see make_records
 TYPING_MS = 80  # a brisk typist; time to results is measured from the last key press
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+# Nothing may come from another host; blocked where names are looked up, not with Playwright's page.route,
+# which switches the browser's cache off (the results page would fetch every file the home page had again)
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 THEMES = ["mental health", "employment", "adult learning", "numeracy", "digital skills", "community learning",
           "apprenticeships", "wellbeing", "careers guidance", "family learning", "ESOL", "volunteering"]
@@ -300,7 +304,7 @@ class CountingServer:
 
     def __init__(self, site: Path) -> None:
         self.sent = 0
-        self.files: list[tuple[str, int]] = []
+        self.files: list[tuple[str, int, float]] = []  # path, bytes, when (time.time()) it was sent
         server = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
@@ -312,7 +316,7 @@ class CountingServer:
                 if f is not None and hasattr(f, "fileno"):
                     size = os.fstat(f.fileno()).st_size
                     server.sent += size
-                    server.files.append((self.path, size))
+                    server.files.append((self.path, size, time.time()))
                 return f
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
@@ -327,15 +331,29 @@ class CountingServer:
 def first_search(site: Path, ours: bool) -> dict:
     """Open the home page, click the search box and type QUERY as a person would; wait for the first
     result. Returns every byte the server sent from opening the page, and the seconds from the
-    last key press to the first result on screen."""
+    last key press to the first result on screen. For ours, then press Enter, as a person who wants
+    every result would, and wait for the first result on the search results page: ``results_page``
+    has every byte sent from opening the home page until then (the first results shown; the counts
+    beside the filters load after them: ``settled_bytes`` once they and the rest of the page's
+    results are shown), and the seconds from Enter. The
+    browser keeps its cache, as a visitor's does; the server answers a revalidation with 304 and
+    no body (Python's http.server, as static hosts do), which counts no bytes."""
     from playwright.sync_api import sync_playwright
 
     server = CountingServer(site)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context().new_page()
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.url) else r.abort())
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, OFFLINE])
+            context = browser.new_context()
+            # when the results page puts its first result on screen (a list item in its list)
+            context.add_init_script("""new MutationObserver(function (changes, observer) {
+                var list = document.getElementById("archive-finder-list");
+                if (list && list.firstElementChild) {
+                    window.__firstResultAt = performance.timeOrigin + performance.now();
+                    observer.disconnect();
+                }
+            }).observe(document, {childList: true, subtree: true});""")
+            page = context.new_page()
             page.goto(server.url, wait_until="load")
             if ours:
                 box = page.get_by_role("searchbox", name="Search the archive")
@@ -345,6 +363,25 @@ def first_search(site: Path, ours: bool) -> dict:
                 box.press(QUERY[-1])
                 page.locator(f'#archive-search-results[data-query="{QUERY}"] .archive-search__link').first.wait_for(
                     timeout=60_000)
+                seconds = time.perf_counter() - start
+                page.wait_for_timeout(300)  # let late requests (excerpts, fragments) land in the count
+                dropdown = {"bytes": server.sent, "seconds": seconds, "requests": len(server.files)}
+                start = time.perf_counter()
+                box.press("Enter")
+                page.locator("#archive-finder-list > li").first.wait_for(timeout=60_000)
+                seconds = time.perf_counter() - start
+                # the bytes sent before the page put its first result in the list (the browser's
+                # clock, as the server's: the same machine); Playwright notices it later, by when
+                # more may have been asked for
+                shown_at = page.evaluate("window.__firstResultAt") / 1000
+                before = [size for _, size, when in server.files if when <= shown_at]
+                first = {"bytes": sum(before), "seconds": seconds, "requests": len(before)}
+                # then the rest of the page's results, and every filter of the index for the counts
+                page.locator("[data-finder-results][data-settled]").wait_for(timeout=60_000)
+                page.wait_for_timeout(300)
+                browser.close()
+                return {**dropdown, "results_page": {**first, "settled_bytes": server.sent,
+                                                     "settled_seconds": time.perf_counter() - start}}
             else:
                 box = page.locator("input.md-search__input")
                 box.click()
@@ -475,6 +512,9 @@ def main() -> int:
     ap.add_argument("--no-browser", action="store_true", help="skip the visitor measurements")
     ap.add_argument("--repeat", type=int, default=3,
                     help="build each site this many times, taking turns; the median time is reported (default 3)")
+    ap.add_argument("--visitor-only", action="store_true",
+                    help="only the visitor measurements, on the two sites a previous run left in the workdir "
+                         "(e.g. again when the machine is quieter)")
     ap.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurements")
     ap.add_argument("--edits", type=int, default=5, help="saves of a record under mkdocs serve (default 5)")
     ap.add_argument("--pause", type=float, default=3.0, help="seconds between those saves (default 3)")
@@ -483,6 +523,10 @@ def main() -> int:
     args = ap.parse_args()
 
     work = Path(args.workdir or f"/tmp/projarchive-bench-{args.n}")
+    if args.visitor_only:
+        for name in ("plain", "ours"):
+            print(f"{name}: {json.dumps(first_search(work / name / 'site', ours=name == 'ours'))}", flush=True)
+        return 0
     if work.exists():
         shutil.rmtree(work)
     ours_root, plain_root = work / "ours", work / "plain"
@@ -566,6 +610,9 @@ def main() -> int:
              o["visitor"]["bytes"] / p["visitor"]["bytes"]),
             ("time to results (s)", f"{p['visitor']['seconds']:.2f}", f"{o['visitor']['seconds']:.2f}",
              o["visitor"]["seconds"] / p["visitor"]["seconds"]),
+            ("results page: download (kB)", "", f"{o['visitor']['results_page']['bytes'] / 1e3:.0f}", None),
+            ("results page: time after Enter (s)", "", f"{o['visitor']['results_page']['seconds']:.2f}", None),
+            ("  with counts, 20 results (kB)", "", f"{o['visitor']['results_page']['settled_bytes'] / 1e3:.0f}", None),
         ]
     if "serve" in o:
         sv = o["serve"]
@@ -578,9 +625,9 @@ def main() -> int:
             ("serve: fix to clean page (s)", "", f"{sv['recover_seconds']:.2f}", None),
         ]
     print(f"\nN = {n}")
-    print(f"{'':30} {'plain MkDocs':>14} {'ours':>10} {'ours/plain':>11}")
+    print(f"{'':36} {'plain MkDocs':>14} {'ours':>10} {'ours/plain':>11}")
     for label, a, b, ratio in rows:
-        print(f"{label:30} {a:>14} {b:>10} {'' if ratio is None else f'{ratio:.2f}×':>11}")
+        print(f"{label:36} {a:>14} {b:>10} {'' if ratio is None else f'{ratio:.2f}×':>11}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -489,7 +489,9 @@ def make_png(width: int = 2, height: int = 1) -> bytes:
 def text(el) -> str:
     """The visible text of an element with whitespace collapsed, as a reader (or screen reader) gets it.
 
-    A ``<br>`` counts as a space; Markdown's permalink anchors (``¶``) are left out.
+    A ``<br>`` counts as a space; Markdown's permalink anchors (``¶``) and what is inside a
+    ``hidden`` element (what a page tells the search index, partials/archive-indexed.html) are
+    left out.
     """
     import copy
 
@@ -498,6 +500,8 @@ def text(el) -> str:
         br.replace_with(" ")
     for link in el.select("a.headerlink"):
         link.decompose()
+    for hidden in el.select("[hidden]"):
+        hidden.decompose()
     return " ".join(el.get_text().split())
 
 
@@ -606,9 +610,11 @@ def browser():
 
 
 class StaticServer:
-    """A built site served on 127.0.0.1 (like a static host), for the browser."""
+    """A built site served on 127.0.0.1 (like a static host), for the browser. With ``not_found``
+    (a file), a missing address gets that page with status 404, as GitHub Pages or Netlify serve
+    a site's 404.html."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, not_found: Path | None = None) -> None:
         import functools
         import http.server
         import threading
@@ -616,6 +622,17 @@ class StaticServer:
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
+
+            def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+                if code != 404 or not_found is None:
+                    return super().send_error(code, message, explain)
+                body = not_found.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
 
         handler = functools.partial(Quiet, directory=str(site_dir))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -630,11 +647,12 @@ class StaticServer:
 
 @pytest.fixture
 def serve():
-    """``serve(site_dir)`` → base URL; every server is stopped after the test."""
+    """``serve(site_dir)`` → base URL (``not_found=``: the page a missing address gets); every
+    server is stopped after the test."""
     servers: list[StaticServer] = []
 
-    def start(site_dir: Path) -> str:
-        servers.append(StaticServer(site_dir))
+    def start(site_dir: Path, not_found: Path | None = None) -> str:
+        servers.append(StaticServer(site_dir, not_found))
         return servers[-1].url
 
     yield start

@@ -223,11 +223,16 @@ def test_every_project_is_reached_by_listing_links_alone_without_javascript(buil
 
 def test_browse_page_form_is_accessible_and_degrades_to_listings(built):
     art = built.article("browse/")
-    form = art.select_one("form[data-archive-browse]")
-    assert form.has_attr("hidden")  # shown by browse.js; without JavaScript the links below remain
-    fallback = art.select_one("[data-browse-fallback]")
+    finder = art.select_one("[data-archive-finder=browse]")
+    # shown by finder.js; without JavaScript the page says so and links to the listings
+    assert finder.has_attr("hidden")
+    assert "Filter the archive's 7 projects" in text(finder)  # said only where the form works
+    fallback = art.select_one("[data-finder-fallback]")
+    assert not fallback.has_attr("hidden") and text(fallback).startswith("Filtering needs JavaScript")
     linked = {target("browse/", a["href"])[0] for a in fallback.select("a[href]")}
-    assert {"projects/", "themes/", "regions/", "programmes/"} <= linked
+    assert {"projects/", "themes/", "regions/", "programmes/", "resources/", "contacts/"} <= linked
+    form = finder.select_one("form")
+    assert form["method"] == "get" and form["autocomplete"] == "off"  # the address is the state, not the browser's memory
     legends = [text(fs.legend) for fs in form.select("fieldset")]
     assert legends == ["Theme", "Region", "Status", "Organisation", "Resource kind", "Years the project ran"]
     for field in form.select("input"):
@@ -235,33 +240,38 @@ def test_browse_page_form_is_accessible_and_degrades_to_listings(built):
         assert label is not None and text(label), field
     theme = {text(lab) for lab in form.select('fieldset[data-facet=theme] label')}
     assert theme == {"employment (2)", "mental health (2)", "numeracy (3)"}
-    years = form.select_one("#archive-browse-from")
+    years = form.select_one("#archive-finder-from")
     assert (years["min"], years["max"]) == ("2001", "2008")
-    status = art.select_one("#archive-browse-status")
+    status = art.select_one("#archive-finder-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
-    assert art.select_one("script") is None  # browse.js is loaded by the site-wide search.js
+    assert art.select_one("script") is None  # finder.js is loaded by the site-wide search.js
 
 
-def _browse(browser, base):
+def _browse(browser, base, address: str = "browse/"):
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(base + "browse/")
-    page.locator("[data-browse-results][data-settled]").wait_for(timeout=15_000)
+    page.goto(base + address)
+    page.locator("[data-finder-results][data-settled]").wait_for(timeout=15_000)
     return page, errors
 
 
 def _results(page) -> list[str]:
-    """Every matching project's title (clicking "Show more" until all are listed)."""
-    settled = page.locator("[data-browse-results][data-settled]")
+    """Every matching project's title, page after page of results (then back to the first)."""
+    settled = page.locator("[data-finder-results][data-settled]")
     settled.wait_for(timeout=15_000)
-    more = page.get_by_role("button", name="Show more projects")
-    for _ in range(100):
-        if not more.is_visible():
-            break
-        more.click()
+    titles = page.locator("#archive-finder-list .archive-card__title a").all_inner_texts()
+    following = page.locator("#archive-finder-pager a[rel=next]")
+    turned = 0
+    while following.count():
+        following.click()
+        turned += 1
         settled.wait_for(timeout=15_000)
-    return sorted(page.locator("#archive-browse-list .archive-card__title a").all_inner_texts())
+        titles += page.locator("#archive-finder-list .archive-card__title a").all_inner_texts()
+    for _ in range(turned):
+        page.go_back()
+        settled.wait_for(timeout=15_000)
+    return sorted(titles)
 
 
 def _tick(page, facet: str, value: str) -> None:
@@ -273,18 +283,18 @@ def test_two_facets_show_exactly_the_matching_projects_with_counts(built, browse
     base = serve(built.site)
     page, errors = _browse(browser, base)
     assert len(_results(page)) == N
-    assert page.locator("#archive-browse-status").inner_text() == f"{N} projects match."
+    assert page.locator("#archive-finder-status").inner_text() == f"{N} projects match."
     _tick(page, "theme", "numeracy")  # projects 0, 3, 6
     assert _results(page) == ["Fixture project 00", "Fixture project 03", "Fixture project 06"]
     _tick(page, "region", "Wales")  # projects 0, 1, 6 (and 7, not in the fixture)
     assert _results(page) == ["Fixture project 00", "Fixture project 06"]
-    assert page.locator("#archive-browse-status").inner_text() == "2 projects match."
+    assert page.locator("#archive-finder-status").inner_text() == "2 projects match."
     # counts: ticking another region would add what that region has among numeracy projects
     london = page.locator('label[for="' + page.locator('fieldset[data-facet=region] input[value="London"]')
-                          .get_attribute("id") + '"] .archive-browse__count')
+                          .get_attribute("id") + '"] .archive-facet__count')
     assert london.inner_text() == "(0)"  # project 3 is North East
     north_east = page.locator('fieldset[data-facet=region] input[value="North East"]')
-    ne_count = page.locator(f'label[for="{north_east.get_attribute("id")}"] .archive-browse__count')
+    ne_count = page.locator(f'label[for="{north_east.get_attribute("id")}"] .archive-facet__count')
     assert ne_count.inner_text() == "(1)"
     assert errors == []
     page.close()
@@ -294,17 +304,17 @@ def test_two_facets_show_exactly_the_matching_projects_with_counts(built, browse
 def test_year_range_and_words_combine_with_facets(built, browser, serve):
     base = serve(built.site)
     page, errors = _browse(browser, base)
-    page.locator("#archive-browse-from").fill("2004")
-    page.locator("#archive-browse-to").fill("2005")
+    page.locator("#archive-finder-from").fill("2004")
+    page.locator("#archive-finder-to").fill("2005")
     # project i ran 2001+i to 2002+i: those running in any year of 2004–2005 are 2, 3 and 4
     assert _results(page) == ["Fixture project 02", "Fixture project 03", "Fixture project 04"]
-    page.locator("#archive-browse-q").fill("cobalt")  # even-numbered projects
+    page.locator("#archive-finder-q").fill("cobalt")  # even-numbered projects
     assert _results(page) == ["Fixture project 02", "Fixture project 04"]
     _tick(page, "status", "Active")  # even-numbered projects are active
     assert _results(page) == ["Fixture project 02", "Fixture project 04"]
     _tick(page, "organisation", "Beta College")  # i % 3 == 0
     assert _results(page) == []
-    assert page.locator("#archive-browse-status").inner_text() == "No projects match."
+    assert page.locator("#archive-finder-status").inner_text() == "No projects match."
     page.get_by_role("button", name="Clear all filters").click()
     assert len(_results(page)) == N
     assert errors == []

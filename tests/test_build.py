@@ -541,11 +541,14 @@ def test_programme_lists_its_projects_and_they_link_back(site):
 def test_home_page_counts_and_recent(site):
     art = site.article("")
     counts = [text(li) for li in art.select("ul.archive-counts li")]
-    assert counts[0] == "5 projects (3 finished)"
+    assert counts[0] == "5 projects (3 finished, 2 still running)"
     assert counts[1] == "1 programme"
     assert counts[2].startswith("3 resources (")
     assert counts[3] == "4 people and organisations"
-    assert card_targets("", section_after(art, "Recent projects"))[:2] == ["projects/clmh-research/", "projects/rhifedd/"]
+    # by the day they ended, the latest first; the active ones apart, newest first (one ended in 2012 but says active)
+    assert card_targets("", section_after(art, "Recently finished")) == [
+        "projects/rhifedd/", "projects/take-ten-people/", "projects/hostile/"]
+    assert card_targets("", section_after(art, "Still running")) == ["projects/clmh-research/", "projects/still-active/"]
 
 
 # --------------------------------------------------------------------------- news

@@ -136,9 +136,14 @@ def test_project_article_is_marked_for_pagefind(built):
     assert page.select_one("header [data-pagefind-body], nav [data-pagefind-body], footer [data-pagefind-body]") is None
 
 
-def test_hand_written_pages_are_indexed_too(built):
-    assert built.article("about/").select_one("[data-pagefind-body]") is not None
-    assert built.article("").select_one("[data-pagefind-body]") is not None
+def test_hand_written_pages_are_indexed_too_but_not_the_home_page(built):
+    """The home page introduces the listings (and repeats the newest projects): not a result."""
+    about = built.article("about/").select_one("[data-pagefind-body]")
+    assert about is not None
+    assert about.select_one('[data-pagefind-filter="type"]').get_text() == "Page"
+    guide = built.article("maintainers/").select_one("[data-pagefind-body]")
+    assert guide.select_one('[data-pagefind-filter="type"]').get_text() == "For maintainers"
+    assert built.article("").select_one("[data-pagefind-body]") is None
 
 
 def test_listing_pages_are_not_search_results(built):
@@ -450,20 +455,58 @@ def test_per_page_setting_is_checked():
         settings_from({"per_page": 0})
 
 
-def test_words_of_adjacent_facts_are_not_run_together_in_the_index(built):
-    """Pagefind treats <dt>/<dd>/<th> as inline: without whitespace between them the index held
-    "StatusFinished" and "Themescommunity", and a search for the theme missed the fact."""
+def indexed_text(built: BuildResult) -> dict[str, str]:
+    """What Pagefind holds of each page's text (its fragments), by URL: what excerpts are cut from."""
     import gzip
 
     contents = {}
     for path in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         contents[fragment["url"]] = fragment["content"]
+    return contents
+
+
+def test_excerpts_come_from_prose_not_from_facts_tables_banners_or_file_facts(built):
+    """The facts table, the finished banner, table headings, document sizes and "Request an
+    accessible format" are left out of the index (data-pagefind-ignore); the facts the table shows
+    can still be found by their words, written as a sentence."""
+    contents = indexed_text(built)
     lighthouse = contents["/projects/lighthouse/"]
-    assert "Status Finished" in lighthouse and "Themes community learning" in lighthouse, lighthouse
-    assert "Organisation Role on this project" in lighthouse or "Organisation. Role" in lighthouse, lighthouse
-    for text in contents.values():
+    assert lighthouse.startswith("Lighthouse keepers learning circle. Adult learning for coastal communities. "
+                                 "What happened. Learners met weekly in the old harbour office."), lighthouse
+    for furniture in ("Dates", "Status", "Finished", "This project has now finished", "It ended",
+                      "Role on this project", "PDF", "Request an accessible format"):
+        assert furniture not in lighthouse, (furniture, lighthouse)
+    assert lighthouse.endswith("Themes: community learning. Regions: South West."), lighthouse
+    report = contents["/resources/lighthouse-report/"]
+    assert "Final evaluation report" in report and "PDF" not in report and "Report." in report
+    harbour = contents["/projects/harbour-skills/"]
+    assert "Themes: employment." in harbour
+    for text in contents.values():  # adjacent facts are never run together ("StatusFinished")
         assert not re.search(r"(Status|Themes|Regions|Dates)[A-Z0-9a-z]", text), text
+
+
+def test_every_indexed_page_says_what_it_is_with_its_facts(built):
+    """Each result can be labelled from its metadata alone: type, a line of facts, dates and status."""
+    import gzip
+
+    meta = {}
+    for path in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        meta[fragment["url"]] = (fragment["meta"], fragment["filters"])
+    project, filters = meta["/projects/lighthouse/"]
+    assert (project["type"], project["facts"], project["dates"], project["status"]) == (
+        "Project", "1 January 2015 – 31 December 2016 · Finished", "1 January 2015 – 31 December 2016", "Finished")
+    assert project["summary"] == "Adult learning for coastal communities."
+    document, filters = meta["/resources/lighthouse-report/"]
+    assert (document["type"], document["facts"]) == ("Document", "Report · 1 file")
+    # a document is found by the themes and regions of the projects that use it
+    assert filters["theme"] == ["community learning"] and filters["region"] == ["South West"]
+    person, _ = meta["/contacts/gwen-jones/"]
+    assert (person["type"], person["facts"]) == ("Person", "Swyddog Prosiect · named on 1 project")
+    assert meta["/contacts/niace/"][0]["type"] == "Organisation"
+    assert meta["/about/"][0]["type"] == "Page"
+    assert meta["/maintainers/"][0]["type"] == "For maintainers"
 
 
 def test_a_pagefind_that_answers_gibberish_stops_the_build_instead_of_hanging(tmp_path):

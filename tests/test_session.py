@@ -42,7 +42,19 @@ def test_generated_pages_get_escaped_titles_their_record_data_and_a_date(tmp_pat
     assert "search" not in meta.meta and meta.update_date == "2017-01-01"
     assert session.page_meta("projects/index.md", None).meta["search"] == {"exclude": True}  # a listing
     assert session.page_meta("news/index.md", "blog.html").meta == {"search": {"exclude": True}}
-    assert session.page_meta("about.md", None).meta == {}
+    assert session.page_meta("search/index.md", None).meta["search"] == {"exclude": True}  # the results page
+    assert meta.meta["archive_search"].type == "Project" and meta.meta["archive_search"].date == "2016-01-01"
+
+
+def test_hand_written_pages_say_what_they_are_to_the_search_and_the_home_page_is_no_result(tmp_path):
+    session = session_for(tmp_path)
+    assert session.page_meta("about.md", None).meta["archive_search"].type == "Page"
+    guide = session.page_meta("maintainers.md", None, {"audience": "maintainers"}).meta["archive_search"]
+    assert guide.type == "For maintainers"
+    assert session.page_meta("index.md", None, {}, is_homepage=True).meta == {"search": {"exclude": True}}
+    assert session.page_meta("x.md", None, {"search": {"exclude": True}}).meta == {"search": {"exclude": True}}
+    with pytest.raises(BuildError, match=r"docs/x.md: audience: should be public or maintainers, not 'editors'"):
+        session.page_meta("x.md", None, {"audience": "editors"})
 
 
 def test_page_content_and_toc_come_from_the_archive_with_links_checked(tmp_path):

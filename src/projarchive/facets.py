@@ -22,9 +22,19 @@ FACETS: dict[str, str] = {
     "organisation": "Organisation",
     "resource": "Resource kind",
 }
+PLURALS: dict[str, str] = {
+    "theme": "themes", "region": "regions", "status": "statuses", "organisation": "organisations",
+    "resource": "resource kinds", "type": "types",
+}  # facet key -> what its values are called together ("Show all 26 organisations")
 YEAR = "year"  # every year a project ran; the browse form asks for a from–to range
-KIND = "type"  # every indexed record page says what it is; the browse page searches projects only
+KIND = "type"  # every indexed page says what it is (search_facts.TYPES); the browse page searches projects only
+FINISHED, ACTIVE = "Finished", "Active"  # the values of the status facet
+PROJECT, PROGRAMME = "Project", "Programme"  # a project page's type (search_facts.TYPES has every type)
 MAX_YEARS = 100  # a project "onwards" from long ago does not list centuries of years
+
+# A long facet shows its first FEW values and a "Show all n" button (values ticked are always shown);
+# from FIND values on, it also has a box that narrows the list to the values containing its words.
+FEW, LONG, FIND = 8, 10, 16
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,10 @@ def project_years(cat: Catalogue, p: Project) -> tuple[int, ...]:
 
 def project_facets(cat: Catalogue, p: Project) -> tuple[Facet, ...]:
     """The project's filter values, in a stable order (one Facet per value)."""
-    out = [Facet(KIND, "Programme" if cat.is_programme(p) else "Project")]
+    out = [Facet(KIND, PROGRAMME if cat.is_programme(p) else PROJECT)]
     out += [Facet("theme", t) for t in p.themes]
     out += [Facet("region", r) for r in p.regions]
-    out.append(Facet("status", "Finished" if cat.is_finished(p) else "Active"))
+    out.append(Facet("status", FINISHED if cat.is_finished(p) else ACTIVE))
     out += [Facet("organisation", cat.contacts[o.id].name) for o in p.organisations]
     kinds = sorted({cat.resources[r].kind for r in p.resources}, key=list(RESOURCE_KINDS).index)
     out += [Facet("resource", RESOURCE_KINDS[k]) for k in kinds]
@@ -62,7 +72,12 @@ def sort_key(p: Project) -> str:
 @dataclass(frozen=True)
 class Option:
     value: str
-    count: int  # projects with this value in the whole archive
+    count: int | None  # projects with this value in the whole archive (None: counted in the browser)
+    label: str | None = None  # shown instead of the value
+
+    @property
+    def text(self) -> str:
+        return self.label or self.value
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,24 @@ class FacetGroup:
     key: str
     label: str
     options: tuple[Option, ...]
+
+    @property
+    def plural(self) -> str:
+        return PLURALS.get(self.key, self.label.lower())
+
+    @property
+    def long(self) -> bool:
+        """Long enough to show only its first values until asked (FEW of more than LONG)."""
+        return len(self.options) > LONG
+
+    @property
+    def few(self) -> int:
+        return FEW
+
+    @property
+    def findable(self) -> bool:
+        """Long enough to deserve a box that finds a value in it."""
+        return len(self.options) >= FIND
 
 
 def facet_groups(cat: Catalogue, facets_of: Callable[[Catalogue, Project], tuple[Facet, ...]] = project_facets

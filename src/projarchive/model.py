@@ -32,6 +32,16 @@ RESOURCE_KINDS: dict[str, str] = {
 """Resource kind -> its label where resources are grouped (listing headings, browse facet), in
 the order the listing shows them."""
 
+RESOURCE_KIND_NAMES: dict[str, str] = {
+    "toolkit": "Toolkit",
+    "report": "Report",
+    "data": "Data",
+    "infographic": "Infographic",
+    "form": "Form",
+    "other": "Document",
+}
+"""Resource kind -> what one resource of that kind is called (a search result's facts line)."""
+
 
 OUTPUT_UNITS: dict[str, str] = {
     "GBP": "pounds sterling",

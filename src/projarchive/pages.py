@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 from jinja2 import Environment
@@ -21,8 +22,7 @@ from jinja2 import Environment
 from . import maps, textlinks
 from .catalogue import Catalogue, Tag, gc_paused, slugify, tag_slug
 from .cite import project_citation, resource_citation
-from .facets import facet_groups, project_facets
-from .facets import sort_key as facet_sort_key
+from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, FacetGroup, Option, facet_groups, project_facets
 from .figures import DEFAULT_LOCALE, format_figure
 from .files import IMAGE_EXTENSIONS, file_dest
 from .licences import LICENCES, lookup
@@ -33,11 +33,16 @@ from .products import Products, saved_name
 from .render import DEFAULT_ACCESSIBLE_FORMAT_EMAIL, relative_url, render
 from .router import CITATION_FORMATS, Router, citation_dest, listing_src, record_src
 from .schema import EMAIL_RE, key_reference, shorten
+from .search_facts import LAST_TYPE, TYPES, SearchFacts, contact_facts, project_facts, resource_facts
 from .strictyaml import forbidden_character
 
 NO_PRODUCTS = Products({}, {})
 
 DEFAULT_BANNER = "This project has now finished. We've left it here for reference."
+SEARCH_SRC = "search/index.md"  # the search results page, where the header's search box leads
+BROWSE_SRC = "browse/index.md"
+RESULTS_PER_PAGE = 20  # results on one page of the search results
+SEARCH_FACETS = ("theme", "region", "status")  # the results page's filters besides type and years
 
 
 @dataclass(frozen=True)
@@ -187,13 +192,15 @@ class PageSpec:
     toc: tuple[tuple[str, str], ...] = ()  # (anchor id, heading) of the page's h2 headings
     description: str | None = None
     ref: tuple[str, str] | None = None  # (kind, id) of the record the page shows
+    search: SearchFacts | None = None  # what the search index knows of the page; None: not a search result
+    hide: tuple[str, ...] = ()  # Material's page.meta.hide: parts of the page layout left out
 
     @property
     def searchable(self) -> bool:
         """Whether the page is a search result. Record pages are; listings are not: they only
         repeat the titles and summaries of records that are results themselves, and indexed,
         they would crowd every result list (and grow the index several times over)."""
-        return self.ref is not None
+        return self.search is not None
 
 
 def shared_nav_key(page_url: str, nav_urls: frozenset[str]) -> str | None:
@@ -383,11 +390,9 @@ def _project_page(cat: Catalogue, p: Project, settings: Settings, facts: Project
         "map": maps.draw([pl for pl, _ in places]) if places else None,
         "news": cat.news_about("project", p.id),
         "cite": _cite(project_citation(cat, p.id, build.router, build.site_name), "project", p.id),
-        "facets": facts.facets(cat, p),
-        "sort_start": facet_sort_key(p),
     }
     return PageSpec(record_src("project", p.id), p.title, "archive/project.html", context, p.path, tuple(toc),
-                    p.summary, ("project", p.id))
+                    p.summary, ("project", p.id), project_facts(cat, p))
 
 
 def _project_places(cat: Catalogue, p: Project) -> list[tuple[maps.Place, dict[str, Any]]]:
@@ -493,7 +498,7 @@ def _resource_page(cat: Catalogue, r: Resource, facts: ProjectFacts, build: Buil
            ("used-by", "Used by"),
            *((("news", "In the news"),) if context["news"] else ()), ("cite", context["cite_title"]))
     return PageSpec(record_src("resource", r.id), r.title, "archive/resource.html", context, r.path, toc, r.summary,
-                    ("resource", r.id))
+                    ("resource", r.id), resource_facts(cat, r))
 
 
 def _contact_page(cat: Catalogue, c: Contact, settings: Settings, facts: ProjectFacts) -> PageSpec:
@@ -512,7 +517,7 @@ def _contact_page(cat: Catalogue, c: Contact, settings: Settings, facts: Project
     toc = (*((("people", "People"),) if context["members"] else ()), ("projects", "Projects"),
            *((("news", "In the news"),) if context["news"] else ()))
     return PageSpec(record_src("contact", c.id), c.name, "archive/contact.html", context, c.path, toc, c.note,
-                    ("contact", c.id))
+                    ("contact", c.id), contact_facts(cat, c))
 
 
 def _merged_appearances(cat: Catalogue, appearances: tuple[Any, ...], hidden: list[bool],
@@ -723,30 +728,62 @@ def listing_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None
         "People and organisations named in the archive.",
         toc=contact_toc,
     )
-    groups, years = facet_groups(cat, facts.facets)
-    pages.append(PageSpec(
-        "browse/index.md", "Browse projects", "archive/browse.html",
-        {"groups": groups, "years": years, "total": len(cat.projects), "per_page": per_page,
-         **overview_map(cat)},
-        description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
-    ))
+    pages += finder_pages(cat, settings, facts)
     return pages
 
 
+def finder_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts) -> list[PageSpec]:
+    """The browse page (projects by facet, with counts) and the search results page (every kind of
+    record, by words and filters). Both are forms whose state lives in the address, worked by
+    docs/javascripts/finder.js with the search index; neither is a search result itself."""
+    groups, years = facet_groups(cat, facts.facets)
+    links = {"projects": listing_src("project"), "themes": "themes/index.md", "regions": "regions/index.md",
+             "programmes": "programmes/index.md", "resources": listing_src("resource"),
+             "contacts": listing_src("contact")}
+    browse = PageSpec(
+        BROWSE_SRC, "Browse projects", "archive/browse.html",
+        {"groups": groups, "years": years, "total": len(cat.projects), "per_page": settings.per_page,
+         "fixed": {KIND: [PROJECT, PROGRAMME]}, "listings": links, **overview_map(cat)},
+        description="Filter the archive's projects by theme, region, years, status, organisation and resource kind.",
+        hide=("toc",),
+    )
+    by_key = {g.key: g for g in groups}
+    types = FacetGroup(KIND, "Type", tuple(Option(value, None, label) for value, label in TYPES.items()))
+    search_groups = (types, *(FacetGroup(k, by_key[k].label, tuple(Option(o.value, None) for o in by_key[k].options))
+                              for k in SEARCH_FACETS if k in by_key))
+    search = PageSpec(
+        SEARCH_SRC, "Search the archive", "archive/search.html",
+        {"groups": search_groups, "years": years, "per_page": RESULTS_PER_PAGE, "last_type": LAST_TYPE,
+         "fixed": {}, "listings": links},
+        description="Search every project, document, person, organisation and news post in the archive.",
+        hide=("navigation", "toc"),
+    )
+    return [browse, search]
+
+
 def home_context(cat: Catalogue, settings: Settings, facts: ProjectFacts | None = None) -> dict[str, Any]:
-    """What the home page adds below its hand-written introduction."""
+    """What the home page adds below its hand-written introduction: counts, the projects that
+    finished most recently and those still running (``recent`` of each; the counts lead to the
+    browse page filtered to all of them), themes, regions and news."""
     facts = facts if facts is not None else ProjectFacts()
-    finished = sum(1 for p in cat.projects.values() if cat.is_finished(p))
+    finished = [p for p in cat.projects.values() if cat.is_finished(p)]
+    running = [p for p in cat.projects.values() if not cat.is_finished(p)]  # newest first, as listed
+    # the last day it ran (or, with no end recorded, the first); newest first
+    finished.sort(key=lambda p: ((p.end or p.start).last_day, p.start.first_day), reverse=True)
     return {
         "counts": {
             "projects": len(cat.projects),
-            "finished": finished,
+            "finished": len(finished),
+            "running": len(running),
             "programmes": len(cat.programmes),
             "resources": len(cat.resources),
             "files": len({f.file for r in cat.resources.values() for f in r.files}),
             "contacts": len(cat.contacts),
         },
-        "recent": [facts.card(cat, p) for p in list(cat.projects.values())[: settings.recent]],
+        "finished": [facts.card(cat, p) for p in finished[: settings.recent]],
+        "running": [facts.card(cat, p) for p in running[: settings.recent]],
+        "browse": {"src": BROWSE_SRC, "finished": "?" + urlencode({"status": FINISHED}),
+                   "running": "?" + urlencode({"status": ACTIVE})},
         "themes": tag_links(cat.themes),
         "regions": tag_links(cat.regions),
         "news": cat.news[:3],

@@ -28,6 +28,8 @@ from .figures import locale_for
 from .files import CACHE_FILE, FILES_PREFIX, FactsCache, file_dest
 from .model import RECORD_FOLDERS
 from .pages import (
+    BROWSE_SRC,
+    SEARCH_SRC,
     Build,
     PageSpec,
     ProjectFacts,
@@ -53,8 +55,9 @@ from .products import CACHE_DIR, Products, make_products
 from .public import PolicyWriter, PublicCache, public_files
 from .publish import Publisher, lock_wait, nothing_built
 from .render import SharedParts, make_environment
-from .router import Router, record_src
+from .router import Router, listing_src, record_src
 from .search import BUNDLE, BackgroundIndex, IndexedPart, IndexReport, SiteIndexer
+from .search_facts import AUDIENCES, LAST_TYPE, page_facts
 from .seo import page_meta, record_lastmod
 from .svg import svg_file_problem
 
@@ -341,14 +344,31 @@ class BuildSession:
         """Which pages share one rendering of the navigation and other parts (render.SharedParts)."""
         return shared_nav_key(page_url, self._nav_urls) if self.share_parts else None
 
-    def page_meta(self, src: str, template: str | None) -> PageMeta:
+    def template_globals(self) -> dict[str, Any]:
+        """What every page's templates may use (the site generator's own template environment):
+        ``archive_once`` (main.html: parts rendered once per folder), ``archive_search`` (the
+        header's search box: where the results page is, which type of result comes last) and
+        ``archive_listings`` (the URLs of the ways in, for the 404 page)."""
+        url = self.router.url
+        return {
+            "archive_once": self.shared_parts,
+            "archive_search": {"page": url(SEARCH_SRC), "last_type": LAST_TYPE},
+            "archive_listings": {"projects": url(listing_src("project")), "browse": url(BROWSE_SRC),
+                                 "resources": url(listing_src("resource")), "contacts": url(listing_src("contact")),
+                                 "home": url("index.md")},
+        }
+
+    def page_meta(self, src: str, template: str | None, front_matter: Mapping[str, Any] | None = None,
+                  is_homepage: bool = False) -> PageMeta:
         """The metadata the archive gives a page: for a generated page its (escaped) title and
-        description, whether it is searched, its Open Graph/JSON-LD data and its date."""
+        description, whether it is searched, its Open Graph/JSON-LD data and its date; for a
+        hand-written page what the search index knows of it (``archive_search``). The home page is
+        no search result: it introduces the listings. ``front_matter``: the page's own metadata."""
         if template in LISTING_TEMPLATES:
             return PageMeta({"search": {"exclude": True}})
         spec = self.pages.get(src)
         if spec is None:
-            return PageMeta({})
+            return self._hand_written_meta(src, dict(front_matter or {}), is_homepage)
         title, description = without_addresses(spec.title), spec.description and without_addresses(spec.description)
         meta: dict[str, Any] = {
             # Material puts meta.title into <title> and the header without escaping
@@ -359,8 +379,23 @@ class BuildSession:
             meta["description"] = str(escape(description))
         if not spec.searchable:
             meta["search"] = {"exclude": True}  # Material's convention; partials/content.html reads it
+        else:
+            meta["archive_search"] = spec.search  # partials/archive-indexed.html renders it
+        if spec.hide:
+            meta["hide"] = list(spec.hide)
         lastmod = record_lastmod(self.catalogue, spec.ref)
         return PageMeta(meta, lastmod.isoformat() if lastmod else None)
+
+    def _hand_written_meta(self, src: str, front_matter: dict[str, Any], is_homepage: bool) -> PageMeta:
+        audience = front_matter.get("audience", "public")
+        if audience not in AUDIENCES:
+            docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
+            raise BuildError(f"{docs}/{src}: audience: should be {' or '.join(AUDIENCES)}, not {audience!r}")
+        search = front_matter.get("search")
+        if is_homepage or isinstance(search, dict) and search.get("exclude"):
+            return PageMeta({"search": {"exclude": True}})
+        post = next((p for p in self.catalogue.news if p.src == src), None)
+        return PageMeta({"archive_search": page_facts(audience, post)})
 
     def page_content(self, src: str, html: str, page_url: str, is_homepage: bool) -> PageContent:
         """A generated page's whole content, or a hand-written page's with what the archive adds to it."""
