@@ -17,7 +17,6 @@ import zlib
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 from conftest import EPOCH, MKDOCS, SITE_PATH, Archive, host_at_site_path, make_pdf, snapshot
 from test_schema import BUILD_DATE, problems, write_archive
 

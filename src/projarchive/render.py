@@ -156,7 +156,7 @@ def bracket_problem(text: str) -> str | None:
     opens = text.count("[")
     if not opens or (opens + text.count("(")) * len(text) <= BRACKET_WORK:
         return None  # no search could cover more
-    work = depth = deepest = unclosed = unended = 0
+    work = deepest = unclosed = unended = 0
     brackets: list[int] = []
     parens: list[tuple[int, bool]] = []
     closed_at = -1  # where the last ']' that closed a '[' stands: a '(' right after it starts a link's address
