@@ -434,6 +434,109 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
     return BuildResult(returncode, stream.getvalue(), site if site.is_absolute() else root / site)
 
 
+class Serving:
+    """``mkdocs serve`` running in this process (``mkdocs_serving``): the server MkDocs made, with our
+    preview as its builder, never listening on a port. A test saves (changes files, then runs the
+    rebuild the server would run on noticing them: ``save``) and asks for pages through the server's
+    own WSGI application (``get``), so everything between a save and the page a browser gets is the
+    real thing except the file watching and the socket (tests/test_serve.py runs those too)."""
+
+    def __init__(self, root: Path, server, log: io.StringIO) -> None:
+        self.root = root
+        self.server = server
+        self._log = log
+
+    @property
+    def site(self) -> Path:
+        return Path(self.server.root)
+
+    @property
+    def log(self) -> str:
+        return self._log.getvalue()
+
+    def save(self, *changes) -> str:
+        """Make the changes (callables), then rebuild as the server does after a save; returns what
+        the server logged about it."""
+        start = len(self.log)
+        for change in changes:
+            change()
+        self.server.builder()
+        return self.log[start:]
+
+    def get(self, path: str) -> tuple[int, str]:
+        """Status and text of the page at ``path`` under the site's mount path, as the server answers."""
+        from wsgiref.util import setup_testing_defaults
+
+        environ = {"PATH_INFO": self.server.mount_path + path, "REQUEST_METHOD": "GET"}
+        setup_testing_defaults(environ)
+        status: list[str] = []
+        body = b"".join(self.server.get_app()(environ, lambda s, headers, exc_info=None: status.append(s)))
+        return int(status[0].split()[0]), body.decode("utf-8")
+
+    def search_settled(self, timeout: float = 120) -> None:
+        """Wait until the search index made again after the last update is in place."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.log.splitlines()
+            last = max((i for i, line in enumerate(lines) if "Updated " in line), default=-1)
+            if any("Search index made again" in line for line in lines[last + 1:]):
+                return
+            assert time.monotonic() < deadline, self.log
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def mkdocs_serving(root: Path, temp: Path) -> Iterator[Serving]:
+    """``mkdocs serve`` in ``root`` (mkdocs.commands.serve.serve, as the command line calls it), in this
+    process, with the environment and logging ``mkdocs_build`` gives a build, and its temporary site
+    folder under ``temp``. The server is made, the site built and the hooks' ``on_serve`` run as on the
+    command line; only ``LiveReloadServer.serve`` (listen, watch, wait for saves) is replaced by waiting
+    for the test to end. The initial build's failure fails here with its output."""
+    import tempfile
+    import threading
+
+    from mkdocs.commands import serve as serve_command
+    from mkdocs.livereload import LiveReloadServer
+
+    stream = io.StringIO()
+    ready, stop = threading.Event(), threading.Event()
+    got: dict[str, object] = {}
+
+    def serve_until_stopped(server, *, open_in_browser: bool = False) -> None:
+        got["server"] = server
+        ready.set()
+        stop.wait()
+
+    def run() -> None:
+        try:
+            serve_command.serve(config_file=str(root / CONFIG))
+        except BaseException as e:  # noqa: BLE001 - a failed first build (Abort is a SystemExit) fails the test
+            got["error"] = e
+        finally:
+            ready.set()
+
+    temp.mkdir(parents=True, exist_ok=True)
+    saved_temp, saved_serve = tempfile.tempdir, LiveReloadServer.serve
+    with environ(BUILD_ENV), working_directory(root), _cli_logging(stream), _TEMPLATE_CODE.installed(), \
+            _INSTALLED_FILES.installed_files():
+        _fresh_process_state()
+        tempfile.tempdir, LiveReloadServer.serve = str(temp), serve_until_stopped
+        thread = threading.Thread(target=run, name="mkdocs serve")
+        try:
+            thread.start()
+            ready.wait()
+            if "server" not in got:
+                raise AssertionError(f"mkdocs serve did not start: {got.get('error')!r}\n{stream.getvalue()}")
+            yield Serving(root, got["server"], stream)
+        finally:
+            stop.set()
+            thread.join()
+            tempfile.tempdir, LiveReloadServer.serve = saved_temp, saved_serve
+            _fresh_process_state()
+
+
 FOLDERS = tuple(RECORD_FOLDERS.values())  # projects, contacts, resources
 
 
