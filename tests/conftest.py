@@ -377,6 +377,43 @@ class _InstalledFilesCache:
 _INSTALLED_FILES = _InstalledFilesCache()
 
 
+class _MapDrawings:
+    """Maps drawn once for the test session (``projarchive.maps.draw``, remembered by its arguments).
+
+    Drawing a map clips and simplifies the whole outline of Britain and Ireland, about 0.1 s; every
+    build of an archive with places draws the overview map of the browse page and one map per project,
+    and the tests build the same few archives (and the property tests render the same one) many
+    times. ``draw`` is a function of its places and ``whole`` only, and its answer is frozen, so the
+    same drawing serves again; what is built is the same. Installed during a build only
+    (``installed``) and by tests that render pages themselves."""
+
+    def __init__(self) -> None:
+        self.drawn: dict[tuple, object] = {}
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        from projarchive import maps
+
+        original = maps.draw
+        drawn = self.drawn
+
+        def draw(places, *, whole: bool = False):
+            key = (tuple(places), whole)
+            found = drawn.get(key)
+            if found is None:
+                found = drawn[key] = original(places, whole=whole)
+            return found
+
+        maps.draw = draw
+        try:
+            yield
+        finally:
+            maps.draw = original
+
+
+MAP_DRAWINGS = _MapDrawings()
+
+
 def _fresh_process_state() -> None:
     """Forget what MkDocs keeps for the life of a process, so every build starts as ``mkdocs build``
     in a new process does: the hooks module is loaded once per file path (``Hooks._load_hook`` is an
@@ -410,7 +447,7 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
     stream = io.StringIO()
     returncode = 0
     with environ({**BUILD_ENV, **(env or {})}), working_directory(root), _cli_logging(stream), \
-            _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files():
+            _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files(), MAP_DRAWINGS.installed():
         _fresh_process_state()
         try:
             cfg = mkdocs_config.load_config(config_file=str(root / CONFIG), site_dir=site_dir, strict=True)
@@ -520,7 +557,7 @@ def mkdocs_serving(root: Path, temp: Path) -> Iterator[Serving]:
     temp.mkdir(parents=True, exist_ok=True)
     saved_temp, saved_serve = tempfile.tempdir, LiveReloadServer.serve
     with environ(BUILD_ENV), working_directory(root), _cli_logging(stream), _TEMPLATE_CODE.installed(), \
-            _INSTALLED_FILES.installed_files():
+            _INSTALLED_FILES.installed_files(), MAP_DRAWINGS.installed():
         _fresh_process_state()
         tempfile.tempdir, LiveReloadServer.serve = str(temp), serve_until_stopped
         thread = threading.Thread(target=run, name="mkdocs serve")
