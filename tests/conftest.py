@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
@@ -52,6 +53,21 @@ CONFIG = {"mkdocs": "mkdocs.yml", "properdocs": "properdocs.yml"}[GENERATOR]  # 
 # a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
 EPOCH = "1767225600"
 BUILD_ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+
+
+# How many examples each property test tries (Hypothesis). CI (.ci/run and the GitHub workflow set
+# HYPOTHESIS_PROFILE=ci) tries the number a test names; the quick loop on a maintainer's machine
+# ("dev", the default) a third of it. A failing example Hypothesis finds is kept in .hypothesis/ and
+# tried first on every later run, whatever the profile.
+settings.register_profile("ci", print_blob=True)  # a failure prints what reproduces it
+settings.register_profile("dev", max_examples=34)  # tests that name no number: a third of Hypothesis' 100
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "dev"
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(in_ci: int) -> int:
+    """``max_examples`` for a property test that tries ``in_ci`` examples in CI (see HYPOTHESIS_PROFILE)."""
+    return in_ci if HYPOTHESIS_PROFILE == "ci" else -(-in_ci // 3)
 
 
 def pytest_report_header() -> str:

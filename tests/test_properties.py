@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import MAP_DRAWINGS, REPO, Archive, make_pdf, make_png
+from conftest import MAP_DRAWINGS, REPO, Archive, examples, make_pdf, make_png
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -350,7 +350,7 @@ def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how
 
 # --------------------------------------------------------------------------- the properties
 
-COMMON = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+COMMON = settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow])
 
 
@@ -375,7 +375,7 @@ ALLOWED_MARKDOWN = {"p", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "
                     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "span"}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(NASTY + [
     "<b>bold</b>", "<div onclick=x>", "<a href='javascript:alert(1)'>x</a>", "<svg/onload=alert(1)>",
     "<iframe src=//evil>", "[x](javascript:alert(1))", "![img](https://evil.example/x.png)",
@@ -407,7 +407,7 @@ _LINKISH = st.lists(st.one_of(
     st.text(st.sampled_from("[]()<>:!#/ x\n"), max_size=12)), min_size=1, max_size=4).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_LINKISH)
 def test_the_quick_look_at_links_never_misses_what_rendering_finds(text):
     """Validation renders a Markdown text only when a link in it might be dropped (render._plainly_safe);
@@ -439,7 +439,7 @@ _REFUSED_CHARACTERS = st.deferred(_refused_characters)
 
 @pytest.mark.parametrize(("rel", "path", "page", "how"), FIELDS,
                          ids=[f"{rel.split('/')[0]}.{'.'.join(map(str, path))}" for rel, path, _, _ in FIELDS])
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(char=_REFUSED_CHARACTERS, where=st.integers(0, 3), allow_unicode=st.booleans(),
        style=st.sampled_from([None, '"']))
 def test_a_character_no_record_may_hold_is_refused_in_any_field(root, rel, path, page, how, char, where,
@@ -517,7 +517,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.dictionaries(_KEYS, _VALUES, max_size=6),
        allow_unicode=st.booleans(), style=st.sampled_from([None, '"', "'"]), flow=st.sampled_from([None, True, False]))
 def test_the_loader_reads_back_exactly_what_a_yaml_emitter_wrote(data, allow_unicode, style, flow):
