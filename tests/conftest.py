@@ -595,19 +595,38 @@ FOLDERS = tuple(RECORD_FOLDERS.values())  # projects, contacts, resources
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The repository's own sample archive, built once per session from a copy of its sources
-    (so nothing a build writes can land in the working tree)."""
-    root = tmp_path_factory.mktemp("sample") / "repo"
-    root.mkdir()
-    copy_config(root)
-    for name in ("hooks", "overrides", "docs", *FOLDERS):
-        shutil.copytree(REPO / name, root / name, symlinks=True)
-    result = mkdocs_build(root, "-d", str(root / "built-site"))
-    keep = os.environ.get("PROJARCHIVE_KEEP_SAMPLE")  # .ci/run: for the other platforms to compare with
-    if keep and result.ok:
-        shutil.rmtree(keep, ignore_errors=True)
-        shutil.copytree(result.site, keep)
-    return result
+    """The repository's own sample archive, built once per test run from a copy of its sources
+    (so nothing a build writes can land in the working tree), and read-only from then on.
+
+    Once per run, not once per xdist worker: the first worker that needs it builds it in the folder
+    the workers share (the parent of each one's temporary folder) and writes down the build's exit
+    status and output; the others wait for that (a lock) and read the same site."""
+    import fcntl
+    import json
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "sample" / "repo"
+    done = shared / "sample" / "built.json"
+    (shared / "sample").mkdir(exist_ok=True)
+    with open(shared / "sample" / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.is_file():
+            was = json.loads(done.read_text(encoding="utf-8"))
+            return BuildResult(was["returncode"], was["output"], root / "built-site")
+        shutil.rmtree(root, ignore_errors=True)  # a run stopped half-way
+        root.mkdir()
+        copy_config(root)
+        for name in ("hooks", "overrides", "docs", *FOLDERS):
+            shutil.copytree(REPO / name, root / name, symlinks=True)
+        result = mkdocs_build(root, "-d", str(root / "built-site"))
+        keep = os.environ.get("PROJARCHIVE_KEEP_SAMPLE")  # .ci/run: for the other platforms to compare with
+        if keep and result.ok:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(result.site, keep)
+        done.write_text(json.dumps({"returncode": result.returncode, "output": result.output}), encoding="utf-8")
+        return result
 
 
 @pytest.fixture
