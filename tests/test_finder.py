@@ -255,7 +255,7 @@ def test_carried_results_are_replaced_by_the_index_and_only_ever_shown_as_text(m
         {"url": "/gone/", "excerpt": "<img src=x onerror=\"window.__owned=1\">gone",
          "meta": {"title": "<b>Stale</b> result", "type": "Project", "facts": "2001"}}]}
     context = browser.new_context()
-    context.add_init_script("sessionStorage.setItem('archive-search-carried', %s);" % json.dumps(json.dumps(stale)))
+    context.add_init_script(f"sessionStorage.setItem('archive-search-carried', {json.dumps(json.dumps(stale))});")
     context.add_init_script(FIRST_SHOWN)
     page = context.new_page()
     page.goto(base + "search/?q=learners")
