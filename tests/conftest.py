@@ -111,8 +111,11 @@ class BuildResult:
         stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._parsed.get((file, revealed))
         if cached is None or cached[0] != stamp:
-            soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+            html = file.read_text(encoding="utf-8")
+            soup = BeautifulSoup(html, "html.parser")
             cached = self._parsed[(file, revealed)] = (stamp, reveal_emails(soup) if revealed else soup)
+            if "archive-email" not in html:  # no contact email to decode: both readings are this one
+                self._parsed[(file, not revealed)] = cached
         return cached[1]
 
     def html(self, url_path: str) -> BeautifulSoup:
