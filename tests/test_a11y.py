@@ -148,7 +148,9 @@ def every_page_type_has_no_axe_violations(site_root, browser, serve, width: str,
                 page.locator('fieldset[data-facet="theme"] button[data-facet-more]').click()
                 # the click scrolls a phone's page, and Material's header fades the page title in:
                 # checked half-way, its colour is neither the old nor the new one
-                page.wait_for_timeout(100)  # (the scroll's event reaches the header)
+                # two frames: the scroll's event has reached the header (events come before a frame's
+                # callbacks), which has started its fade
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
         assert page.get_attribute("body", "data-md-color-scheme") == want, f"{name}: scheme not applied"
         found += [f"{name} ({url or '/'}): {line}" for line in axe_violations(page, scheme)]
