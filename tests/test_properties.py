@@ -42,9 +42,9 @@ from projarchive import strictyaml
 from projarchive.catalogue import load_catalogue
 from projarchive.files import FactsCache
 from projarchive.pages import Settings, render_page, site_pages
-from projarchive.router import Router
 from projarchive.problems import ArchiveError, Problems
 from projarchive.render import make_environment, markdown_html
+from projarchive.router import Router
 
 BUILD_DATE = dt.date(2026, 1, 1)
 PLACEHOLDER = "Harmless placeholder 1"  # a digit, so it is also a phone number
