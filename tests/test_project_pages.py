@@ -2,7 +2,8 @@
 
 One fixture archive, built once for the module: a finished project with a toolkit of two PDFs,
 a report of three pages, an external resource, three places (two at the same spot), money
-outputs, record links in its text, and an organisation that is both its contact and its lead.
+outputs, record links in its text, and an organisation that is both its contact and its lead;
+beside it, a programme of two pilots with a note instead of places.
 Each test reads the built HTML (BeautifulSoup) or the files beside it; the pure rules (saved
 names, number formats, licences, calls to action) are tested directly.
 """
@@ -93,6 +94,29 @@ RECORDS = {
         kind: report
         url: https://www.gov.uk/government/publications/x
         """,
+    # a programme of two pilots, with a note instead of places
+    "projects/prog.yml": """
+        title: A programme
+        kind: programme
+        start: 2015-04
+        end: 2017-07
+        summary: Pilots.
+        sites_note: The providers' places were not captured.
+        """,
+    "projects/pilot-1.yml": """
+        title: Pilot 1
+        programme: prog
+        start: 2015-04
+        end: 2017-07
+        summary: A pilot.
+        """,
+    "projects/pilot-2.yml": """
+        title: Pilot 2
+        programme: prog
+        start: 2015-04
+        end: 2017-07
+        summary: A pilot.
+        """,
 }
 PDFS = {"pack/toolbox.pdf": make_pdf(2, "Toolbox"), "pack/training-pack.pdf": make_pdf(1, "Training"),
         "report/final-report.pdf": make_pdf(3, "Report")}
@@ -150,27 +174,8 @@ def test_key_facts_and_every_download_come_before_the_sections(site):
     assert text(places) == "3 places, on a map" and places["href"] == "#map" and art.find(id="map")
 
 
-def test_a_programme_key_facts_count_its_projects_and_say_where_its_places_are(tmp_path):
-    archive = Archive(tmp_path)
-    archive.write("projects/prog.yml", """
-        title: A programme
-        kind: programme
-        start: 2015-04
-        end: 2017-07
-        summary: Pilots.
-        sites_note: The providers' places were not captured.
-        """)
-    for n in (1, 2):
-        archive.write(f"projects/pilot-{n}.yml", f"""
-            title: Pilot {n}
-            programme: prog
-            start: 2015-04
-            end: 2017-07
-            summary: A pilot.
-            """)
-    result = archive.build()
-    assert result.ok, result.output
-    art = result.article("projects/prog/")
+def test_a_programme_key_facts_count_its_projects_and_say_where_its_places_are(site):
+    art = site.article("projects/prog/")
     facts = {text(dt_): dt_.find_next_sibling("dd") for dt_ in art.select(".archive-keyfacts dl dt")}
     assert text(facts["Projects"]) == "2 projects in this programme"
     assert facts["Projects"].a["href"] == "#" + art.find("h2", string="Projects in this programme")["id"]
