@@ -669,11 +669,21 @@ def test_building_does_not_write_into_the_sources(built):
     assert snapshot(archive.root / "docs") == docs_before
 
 
-def test_build_is_deterministic(built):
-    archive, first, _ = built
-    second = archive.build("-d", "site2")
-    assert second.ok, second.output
-    a, b = snapshot(first.site), snapshot(archive.root / "site2")
+@pytest.fixture(scope="module")
+def uncached(built) -> BuildResult:
+    """The module's archive built a second time, into site2, with every page rendering everything
+    (PROJARCHIVE_NAV_CACHE=0): one build for two checks, that two builds give the same bytes and that
+    pages sharing rendered parts are what Material renders for each."""
+    archive = built[0]
+    result = archive.build("-d", str(archive.root / "site2"), env={"PROJARCHIVE_NAV_CACHE": "0"})
+    assert result.ok, result.output
+    return result
+
+
+def test_build_is_deterministic(site, uncached):
+    """Byte for byte, even with the shared rendering off in the second build (so a difference is either
+    a build that is not deterministic or a shared part that is not what Material renders)."""
+    a, b = snapshot(site.site), snapshot(uncached.site)
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []
 
@@ -815,14 +825,11 @@ def test_a_failure_late_in_the_build_also_leaves_the_site(custom_built, tmp_path
 # --------------------------------------------------------------------------- shared navigation (issue #4)
 
 
-def test_pages_sharing_rendered_parts_are_exactly_what_material_renders_for_each(built, tmp_path):
+def test_pages_sharing_rendered_parts_are_exactly_what_material_renders_for_each(site, uncached):
     """Record pages reuse one rendering per folder of the parts that do not depend on the page
     (tabs, navigation, header, styles, scripts, config, footer: main.html, render.SharedParts,
     pages.shared_nav_key). Built again with every page rendering everything, no page differs."""
-    archive, site, _ = built
-    uncached = tmp_path / "uncached"
-    fresh = archive.build("-d", str(uncached), env={"PROJARCHIVE_NAV_CACHE": "0"})
-    assert fresh.ok, fresh.output
+    uncached = uncached.site
 
     def normalised(path: Path) -> str:  # the same HTML up to whitespace between tags
         return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", path.read_text(encoding="utf-8")))
@@ -832,9 +839,8 @@ def test_pages_sharing_rendered_parts_are_exactly_what_material_renders_for_each
     folders = {p.parts[0] for p in pages if len(p.parts) == 3 and p.parts[0] in ("projects", "contacts", "resources")}
     assert len(folders) == 3  # record pages in three folders at the same depth: links differ between them
     for rel in pages:
-        mine = normalised(site.site / rel)
-        assert mine == normalised(uncached / rel), rel
-        soup = BeautifulSoup(mine, "html.parser")
+        assert normalised(site.site / rel) == normalised(uncached / rel), rel
+        soup = site.soup(site.site / rel)  # parsed once, shared with the other tests
         if rel.name != "404.html":
             assert soup.select_one("nav.md-tabs") and soup.select_one(".md-sidebar--primary nav.md-nav--primary"), rel
         assert soup.select_one("header.md-header .md-logo") and soup.select_one("#__config"), rel
