@@ -166,16 +166,16 @@ def test_second_load_reads_no_pdf(tmp_path: Path):
     assert len(json.loads(Path(cache_path).read_text())["files"]) == 2  # the old report's entry is pruned
 
 
-def test_build_keeps_the_cache_outside_docs_and_site_and_uses_it(tmp_path: Path):
-    archive = Archive(tmp_path / "a")
-    write_fixture(archive, n=2)
-    first = archive.build()
-    assert first.ok, first.output
-    cache_file = archive.root / CACHE_FILE
+def test_build_keeps_the_cache_outside_docs_and_site_and_uses_it(module_archive: Archive, built, tmp_path: Path):
+    """The module's build is the first; the second builds a copy of its folder, cache included."""
+    first = built
+    cache_file = module_archive.root / CACHE_FILE
     data = json.loads(cache_file.read_text())
     assert sorted(e["pages"] for e in data["files"].values()) == [3, 5]
-    assert not list((archive.root / "docs").rglob("*.json")) and not list(first.site.rglob("file-facts.json"))
+    assert not list((module_archive.root / "docs").rglob("*.json")) and not list(first.site.rglob("file-facts.json"))
     # the second build believes the cache (so it did not parse the PDF): plant a page count and see it shown
+    archive = module_archive.copy(tmp_path / "a")
+    cache_file = archive.root / CACHE_FILE
     toolkit = next(k for k, e in data["files"].items() if e["pages"] == 3)
     data["files"][toolkit]["pages"] = 42
     cache_file.write_text(json.dumps(data))
