@@ -4,8 +4,8 @@ Each case writes one mistake into a small valid archive (``test_schema.BASE``), 
 way ``scripts/validate.py`` and the build do, and asserts the *whole* report line: file, line,
 column, key and the words that say how to fix it; and that it is the only problem reported.
 The cases where YAML would silently change a value assert that the value is kept exactly.
-A handful of representative mistakes then go through a real ``mkdocs build``: it must fail
-with the message, without a Python traceback, and without creating a site.
+A handful of representative mistakes then go through one real ``mkdocs build`` together: it must
+fail with every message, without a Python traceback, and without creating a site.
 
 (Cases the issue lists that are tested elsewhere: several mistakes in several files in one
 run, sorted and counted: ``test_schema.test_several_mistakes_in_several_files_are_reported_together_and_sorted``;
@@ -224,19 +224,34 @@ BUILD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name", BUILD_CASES)
-def test_a_mistake_fails_mkdocs_build_with_its_message_and_no_traceback(tmp_path, name):
-    [(files, setup, expected)] = [m[1:] for m in MISTAKES if m[0] == name]
+def test_every_mistake_fails_one_mkdocs_build_with_its_message_and_no_traceback(tmp_path):
+    """BUILD_CASES in one archive (a build reports every record's mistake at once): each case's files,
+    its project in a file of its own (projects/x.yml becomes projects/x-N.yml, in its messages too).
+    Every case's exact lines are reported, and nothing else."""
     archive = Archive(tmp_path / "archive")
+    files: dict[str, str | bytes] = {}
+    setups, expected = [], []
+    for n, name in enumerate(BUILD_CASES):
+        [(case_files, setup, case_expected)] = [m[1:] for m in MISTAKES if m[0] == name]
+        own = f"projects/x-{n}.yml"
+        for rel, body in case_files.items():
+            rel = own if rel == P else rel
+            assert rel not in files, f"{name}: {rel} is another case's file"
+            files[rel] = body
+        expected += [line.replace(P + ":", own + ":") for line in case_expected]
+        if setup:
+            setups.append(setup)
     write_archive(archive.root, files)
-    if setup:
+    for setup in setups:
         setup(archive.root)
     result = archive.build()
     assert result.returncode != 0
     lines = result.output.splitlines()
     for line in expected:
         assert line in lines, result.output
-    assert f"{len(expected)} error{'s' if len(expected) > 1 else ''} in " in result.output
+    assert sorted(ln for ln in lines if ": error: " in ln) == sorted(expected), result.output
+    in_files = len({line.split(":")[0] for line in expected})
+    assert f"{len(expected)} errors in {in_files} files; nothing was built" in result.output, result.output
     assert "Traceback" not in result.output
     assert not (archive.root / "site").exists()
     assert not (archive.root / "site.building").exists()
