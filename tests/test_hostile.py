@@ -12,9 +12,8 @@ from __future__ import annotations
 import io
 import json
 import os
-import struct
-import zlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import EPOCH, MKDOCS, SITE_PATH, Archive, host_at_site_path, make_pdf, snapshot
@@ -308,21 +307,31 @@ def _pdf(objects: dict[int, bytes]) -> bytes:
     return out.getvalue()
 
 
+INFLATION_BOMB = Path(__file__).parent / "data" / "inflation-bomb.pdf"
+
+
 def inflation_bomb() -> bytes:
-    """782 bytes whose page tree sits in an object stream that inflates (twice deflated) to 200 MB."""
-    bomb = zlib.compress(zlib.compress(b"\0" * 200_000_000, 9), 9)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.5\n")
-    o1 = out.tell()
-    out.write(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
-    o3 = out.tell()
-    out.write(b"3 0 obj\n<< /Type /ObjStm /N 1 /First 10 /Filter [/FlateDecode /FlateDecode] /Length %d >>\nstream\n"
-              % len(bomb) + bomb + b"\nendstream\nendobj\n")
-    o4 = out.tell()
-    rows = b"".join(struct.pack(">BIH", *r) for r in [(0, 0, 65535), (1, o1, 0), (2, 3, 0), (1, o3, 0), (1, o4, 0)])
-    out.write(b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(rows) + rows
-              + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % o4)
-    return out.getvalue()
+    r"""782 bytes whose page tree sits in an object stream that inflates (twice deflated) to 200 MB.
+
+    Kept in tests/data (deflating 200 MB twice takes a second of CPU, in every process that imports
+    this module). It was made so::
+
+        bomb = zlib.compress(zlib.compress(b"\0" * 200_000_000, 9), 9)
+        out = io.BytesIO()
+        out.write(b"%PDF-1.5\n")
+        o1 = out.tell()
+        out.write(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+        o3 = out.tell()
+        out.write(b"3 0 obj\n<< /Type /ObjStm /N 1 /First 10 /Filter [/FlateDecode /FlateDecode] /Length %d >>"
+                  b"\nstream\n" % len(bomb) + bomb + b"\nendstream\nendobj\n")
+        o4 = out.tell()
+        rows = b"".join(struct.pack(">BIH", *r) for r in [(0, 0, 65535), (1, o1, 0), (2, 3, 0), (1, o3, 0), (1, o4, 0)])
+        out.write(b"4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(rows)
+                  + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % o4)
+    """
+    data = INFLATION_BOMB.read_bytes()
+    assert len(data) == 782 and b"/FlateDecode /FlateDecode" in data
+    return data
 
 
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
