@@ -48,3 +48,49 @@ def _slow_dead_promises(text: str) -> list[tuple[int, str]]:
             out.append((offset + found.start(), found.group(0)))
         offset += len(block)
     return out
+
+
+# --------------------------------------------------------------------------- Markdown: plain prose
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from projarchive import render  # noqa: E402
+
+# every character the shortcut accepts, and many it must send to Markdown
+_PROSE_CHARS = "aZé ,.;:?!'\"()/-’“”–—…0"
+_OTHER_CHARS = "\n \t*_`#>+|[]<>&@%\\=~^{}!1.\u00a0\u200b\x02"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_PROSE_CHARS + _OTHER_CHARS, max_size=40))
+def test_prose_renders_as_markdown_renders_it(text):
+    """The shortcut for plain prose (render._prose_html) gives what Markdown gives, or stands aside."""
+    fast = render._prose_html(text)
+    if fast is not None:
+        assert fast == str(render._markdown_html(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_PROSE_CHARS, min_size=1, max_size=30), min_size=1, max_size=3),
+       st.sampled_from(["", "\n"]))
+def test_paragraphs_of_prose_take_the_shortcut_and_render_as_markdown_renders_them(paragraphs, end):
+    text = "\n\n".join("A" + p.strip() for p in paragraphs) + end
+    fast = render._prose_html(text)
+    if fast is not None:
+        assert fast == str(render._markdown_html(text))
+
+
+def test_prose_as_records_hold_it_takes_the_shortcut():
+    texts = [
+        "Careers advisers met learners in libraries. Most (about two thirds) found work.",
+        "The pack’s “ten people” method — tried in Wales – worked.\n\nA second paragraph: short.\n",
+        "Café owners said: yes!",
+    ]
+    for text in texts:
+        fast = render._prose_html(text)
+        assert fast is not None, text
+        assert fast == str(render._markdown_html(text))
+    for text in ["- a list", "1. first", "# Heading", "A line  \nbroken", "Mail jane@example.org", "Tom & Jerry",
+                 "A [link](https://example.org)", "*emphasis*", "50% 40", "A\nB"]:
+        assert render._prose_html(text) is None, text
