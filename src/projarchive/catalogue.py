@@ -25,10 +25,12 @@ import difflib
 import functools
 import gc
 import os
+import pickle
 import re
+import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -255,6 +257,7 @@ class Sources:
     records: tuple[Source, ...]
     present: dict[str, frozenset[str]]  # kind -> ids with a file, parsed or not: no cascade of "no such id"
     posts: tuple[tuple[NewsPost, strictyaml.Document], ...] = ()
+    converted: dict[str, Loaded] = field(default_factory=dict)  # by path, converted already (by worker processes)
 
 
 def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
@@ -265,15 +268,111 @@ def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
         problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
     records = []
     present = {}
+    jobs = []
     for kind, folder in RECORD_FOLDERS.items():
         found = _record_files(root, folder, problems)
         present[kind] = frozenset(record_id for record_id, _, _ in found)
-        for record_id, full, shown in found:
+        jobs += [(kind, record_id, full, shown) for record_id, full, shown in found]
+    converted: dict[str, Loaded] = {}
+    workers = parallel_workers(len(jobs)) if memo is None else 1
+    loaded = _load_in_parallel(jobs, workers) if workers > 1 else None
+    if loaded is not None:
+        for one, found in zip(loaded, jobs, strict=True):
+            problems.items.extend(one.problems)
+            if one.record is not None:
+                kind, record_id, full, shown = found
+                source = Source(kind, record_id, shown, _DocumentReadAgain(full, shown))  # type: ignore[arg-type]
+                converted[shown] = Loaded(source, one.record)
+                converted[shown].__dict__["texts"] = one.texts  # found in the worker (functools.cached_property)
+                records.append(source)
+    else:
+        for kind, record_id, full, shown in jobs:
             source = _read_source(kind, record_id, full, shown, problems, memo)
             if source is not None:
                 records.append(source)
     posts = tuple(load_posts(docs_dir, news_dir, problems)) if docs_dir else ()
-    return Sources(tuple(records), present, posts)
+    return Sources(tuple(records), present, posts, converted)
+
+
+# --------------------------------------------------------------------------- 1+2 on several cores
+
+PARALLEL_FILES = 1000  # below this many record files, starting worker processes costs more than it saves
+
+
+def parallel_workers(files: int, environ: Mapping[str, str] | None = None) -> int:
+    """How many processes read and convert ``files`` record files in a build: one per core this
+    process may use (at most 4), once there are :data:`PARALLEL_FILES`; ``PROJARCHIVE_WORKERS=1``
+    reads them in this process, ``PROJARCHIVE_WORKERS=<n>`` asks for n whatever the count."""
+    setting = (os.environ if environ is None else environ).get("PROJARCHIVE_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    if files < PARALLEL_FILES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+class _LoadedFile(NamedTuple):
+    """What a worker sends back of one record file: its record (None: it could not be read or parsed), the
+    problems of reading and converting it, and its texts' findings. Not the parsed document: positions
+    for every value of 10,000 records take longer to send than to parse; a message that needs one reads
+    the file again."""
+
+    record: Any
+    problems: tuple[Problem, ...]
+    texts: dict[strictyaml.Path, TextFindings]
+
+
+def _load_files(jobs: list[tuple[str, str, str, str]]) -> list[_LoadedFile]:
+    """Read, parse and convert record files (kind, id, absolute path, shown path): a worker's share."""
+    out = []
+    for kind, record_id, full, shown in jobs:
+        own = Problems()
+        doc = strictyaml.load_file(full, shown, own, max_bytes=schema.RECORD_BYTES)
+        if doc is None:
+            out.append(_LoadedFile(None, tuple(own.items), {}))
+            continue
+        loaded = Loaded(Source(kind, record_id, shown, doc), schema.convert(kind, record_id, doc, shown, own))
+        out.append(_LoadedFile(loaded.record, tuple(own.items), loaded.texts))
+    return out
+
+
+def _load_in_parallel(jobs: list[tuple[str, str, str, str]], workers: int) -> list[_LoadedFile] | None:
+    """:func:`_load_files` over ``workers`` processes, results in the order of ``jobs`` (so the build is
+    the same as reading them one by one); None if worker processes cannot be had (the caller reads the
+    files itself). Forked where the system forks (nothing to import again), spawned elsewhere."""
+    import concurrent.futures
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" and "fork" in methods else "spawn")
+    size = max(50, -(-len(jobs) // (workers * 8)))  # a few chunks a worker: an even share, little waiting
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [one for chunk in pool.map(_load_files, chunks) for one in chunk]
+    except (OSError, concurrent.futures.process.BrokenProcessPool, pickle.PicklingError):
+        return None
+
+
+class _DocumentReadAgain:
+    """A record's parsed document, read again from its file when a message needs a position (records
+    loaded by worker processes come back without theirs; see :class:`_LoadedFile`)."""
+
+    def __init__(self, full: str, shown: str) -> None:
+        self._where = (full, shown)
+        self._doc: strictyaml.Document | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._doc is None:
+            self._doc = strictyaml.load_file(*self._where, Problems(), max_bytes=schema.RECORD_BYTES) \
+                or strictyaml.Document({})
+        return getattr(self._doc, name)
 
 
 def _read_source(kind: str, record_id: str, full: str, shown: str, problems: Problems,
@@ -419,7 +518,8 @@ def convert_records(sources: Sources, problems: Problems, memo: LoadMemo | None 
     records: Records = {kind: {} for kind in RECORD_FOLDERS}
     for s in sources.records:
         if memo is None:
-            records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+            done = sources.converted.get(s.path)  # its problems were reported with the reading
+            records[s.kind][s.id] = done or Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
             continue
         memo.seen("converted", s.path)
         known = memo.converted.get(s.path)
