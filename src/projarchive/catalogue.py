@@ -218,6 +218,14 @@ class LoadMemo:
         self.converted: dict[str, tuple[Source, Loaded, tuple[Problem, ...]]] = {}
         self.facts: dict[str, tuple[Signature, filefacts.FileFacts | None, str | None]] = {}
         self._seen: set[tuple[str, str]] = set()
+        # each file's signature by absolute path, as the caller found them just before this load (`mkdocs
+        # serve` has looked at every watched file to learn what changed): 20,000 record files and
+        # documents need not be looked at twice. A file not in it is looked at as usual.
+        self.signatures: Mapping[str, Signature] | None = None
+
+    def signature(self, path: str) -> Signature | None:
+        known = self.signatures.get(path) if self.signatures is not None else None
+        return known if known is not None else signature(path)
 
     def seen(self, table: str, key: str) -> None:
         self._seen.add((table, key))
@@ -381,7 +389,7 @@ def _read_source(kind: str, record_id: str, full: str, shown: str, problems: Pro
         doc = strictyaml.load_file(full, shown, problems, max_bytes=schema.RECORD_BYTES)
         return Source(kind, record_id, shown, doc) if doc is not None else None
     memo.seen("sources", shown)
-    sig = signature(full)
+    sig = memo.signature(full)
     known = memo.sources.get(shown)
     if known is not None and known[0] == sig:
         problems.items.extend(known[2])
@@ -768,7 +776,7 @@ def _measure(resources_dir: str, rel: str, cache: filefacts.FactsCache | None,
     if memo is not None:
         memo.seen("facts", rel)
         if filefacts.check_relative_path(rel) is None:
-            sig = signature(os.path.join(resources_dir, *rel.split("/")))
+            sig = memo.signature(os.path.join(resources_dir, *rel.split("/")))
             known = memo.facts.get(rel)
             if sig is not None and known is not None and known[0] == sig:
                 if cache is not None and known[1] is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from .catalogue import Catalogue, LoadMemo, load_catalogue
+from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue
 from .dates import build_date
 from .feed import FEED_PATH
 from .figures import locale_for
@@ -497,14 +497,21 @@ class BuildSession:
         build date is the same (past midnight, projects may have finished)."""
         return self.serving and build_date(os.environ) == self._build_date
 
-    def preview_update(self) -> PreviewUpdate:
+    def preview_update(self, signatures: Mapping[str, Signature] | None = None) -> PreviewUpdate:
         """Load the records again (only changed files are read: catalogue.LoadMemo) and say what in the
         site changes (projarchive.preview). The new catalogue and pages are installed at once, as the
         pages are rendered from them; :meth:`preview_done` keeps them, :meth:`preview_failed` restores
-        the last good state. Raises BuildError, with every problem, when the records have problems."""
+        the last good state. Raises BuildError, with every problem, when the records have problems.
+        ``signatures``: the files as the caller has just found them (projarchive.preview.take_snapshot),
+        so that they are not looked at again."""
         assert self._graph is not None and self._search is not None, "preview outside `mkdocs serve`"
+        assert self._memo is not None
         old, old_pages, old_build = self.catalogue, self.pages, self.build
-        new = self._load()
+        self._memo.signatures = signatures
+        try:
+            new = self._load()
+        finally:
+            self._memo.signatures = None
         # thumbnails and ZIPs of the new records (a new thumbnail is drawn now: it is copied with this update)
         build = replace(old_build, products=self._make_products(new, wait=True))
         reach, undo_graph = candidates(self._graph, changed_records(old, new), new)
