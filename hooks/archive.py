@@ -108,6 +108,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @_reported
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     session = _session()
+    for f in files:  # our scripts and style sheets, published minified
+        if (text := session.published_asset(f.src_uri, f.abs_src_path)) is not None:
+            f.content_string = text
     pages, documents, data = session.generated_files(f.src_uri for f in files)
     for spec in pages:
         f = File.generated(config, spec.src, content="")

@@ -5,6 +5,7 @@ page, the browse page, the 404 page and the home page, on a fixture archive of 6
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -194,6 +195,82 @@ def test_enter_opens_the_results_page_with_every_result_the_drop_down_announced(
         if kind in ("Project", "Programme"):  # projects say their dates and status
             assert re.search(r"\d{4}.* · (Finished|Active)$", facts), (title, facts)
     page.close()
+
+
+# What the results page showed first: "carried" (the drop-down's results, kept by search.js for the
+# tab) or "searched" (its own search of the index), and the first results' titles then.
+FIRST_SHOWN = """new MutationObserver(function (changes, observer) {
+    var list = document.getElementById("archive-finder-list");
+    if (list && list.firstElementChild) {
+        window.__firstShown = [list.parentNode.getAttribute("data-shown"),
+            Array.prototype.map.call(list.querySelectorAll(".archive-result__link"), function (a) { return a.textContent; })];
+        observer.disconnect();
+    }
+}).observe(document, {childList: true, subtree: true});"""
+
+
+@pytest.mark.browser
+def test_enter_shows_the_drop_downs_results_at_once_then_the_pages_own_the_same(many, browser, serve):
+    """The results page Enter opens puts the drop-down's five results on screen before its own search
+    of the index answers (search.js keeps them for the tab), then shows its own: the same five,
+    the same links, in the same order, with the total the drop-down announced."""
+    built, _ = many
+    base = serve(built.site)
+    context = browser.new_context()
+    context.add_init_script(FIRST_SHOWN)
+    page = context.new_page()
+    page.goto(base + "about/")
+    dropped = _header_search(page, "learners")
+    hrefs = page.locator(".archive-search__link").evaluate_all("links => links.map(a => a.href)")
+    total = page.locator("#archive-search-results").get_attribute("data-total")
+    page.get_by_role("searchbox", name="Search the archive", exact=True).press("Enter")
+    page.wait_for_url(base + "search/?q=learners")
+    page.locator('[data-finder-results][data-shown="searched"]').wait_for(timeout=15_000)
+    assert page.evaluate("window.__firstShown") == ["carried", dropped]
+    links = page.locator("#archive-finder-list .archive-result__link")
+    _settled(page)
+    assert links.all_inner_texts()[:5] == dropped and len(dropped) == 5
+    assert links.evaluate_all("links => links.map(a => a.href)")[:5] == hrefs
+    assert page.locator("#archive-finder-status").inner_text() == f"{total} results for “learners”."
+    # the same address in a tab that never showed the drop-down: the page searches for itself
+    fresh = browser.new_context()
+    fresh.add_init_script(FIRST_SHOWN)
+    other = fresh.new_page()
+    other.goto(base + "search/?q=learners")
+    _settled(other)
+    assert other.evaluate("window.__firstShown") == ["searched", dropped]
+    fresh.close()
+    context.close()
+
+
+@pytest.mark.browser
+def test_carried_results_are_replaced_by_the_index_and_only_ever_shown_as_text(many, browser, serve):
+    """What search.js kept is only a first view: results that the index no longer gives (a kept
+    list from before a rebuild, or one tampered with) are replaced by the page's own search, and
+    kept text reaches the page as text. Kept results for other words, or with filters ticked,
+    are not shown at all."""
+    built, projects = many
+    base = serve(built.site)
+    stale = {"query": "learners", "total": 1, "results": [
+        {"url": "/gone/", "excerpt": "<img src=x onerror=\"window.__owned=1\">gone",
+         "meta": {"title": "<b>Stale</b> result", "type": "Project", "facts": "2001"}}]}
+    context = browser.new_context()
+    context.add_init_script(f"sessionStorage.setItem('archive-search-carried', {json.dumps(json.dumps(stale))});")
+    context.add_init_script(FIRST_SHOWN)
+    page = context.new_page()
+    page.goto(base + "search/?q=learners")
+    page.locator('[data-finder-results][data-shown="searched"]').wait_for(timeout=15_000)
+    assert page.evaluate("window.__firstShown") == ["carried", ["<b>Stale</b> result"]]
+    _settled(page)
+    titles = page.locator("#archive-finder-list .archive-result__link").all_inner_texts()
+    assert "<b>Stale</b> result" not in titles and len(titles) == 20
+    assert page.evaluate("window.__owned") is None
+    assert re.fullmatch(r"\d+ results for “learners”\.", page.locator("#archive-finder-status").inner_text())
+    for address in (f"search/?q={projects[3].word}", "search/?q=learners&type=Project", "search/?q=learners&page=2"):
+        page.goto(base + address)
+        _settled(page)
+        assert page.evaluate("window.__firstShown")[0] == "searched", address
+    context.close()
 
 
 @pytest.mark.browser

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import Archive, BuildResult, snapshot
 
+from projarchive.assets import minified, minifies
+
 RHIFEDD = "Rhifedd i Bawb: rhaglen sgiliau rhifedd i oedolion yng Nghymru"
 
 RECORDS = {
@@ -117,6 +119,36 @@ def test_header_has_a_labelled_search_box(built):
     # our JavaScript is an external file; no inline script of ours, no inline handlers
     assert soup.select_one('script[src$="javascripts/search.js"]') is not None
     assert not soup.select("[onclick], [onkeydown], [oninput]")
+
+
+def test_our_scripts_and_style_sheets_are_published_minified_and_nothing_else_is(built, module_archive):
+    """docs/javascripts and docs/stylesheets are written to be read; the site publishes them with
+    comments and spaces left out (projarchive.assets). The browser tests run on what is published."""
+    docs = module_archive.root / "docs"
+    sources = sorted([*docs.glob("javascripts/*.js"), *docs.glob("stylesheets/*.css")])
+    assert {p.name for p in sources} >= {"search.js", "finder.js", "archive.css", "search.css"}
+    for source in sources:
+        rel = source.relative_to(docs).as_posix()
+        written, published = source.read_text(encoding="utf-8"), (built.site / rel).read_text(encoding="utf-8")
+        assert len(published) < 0.85 * len(written), rel
+        assert "/*" not in published.replace('"/*"', ""), rel  # no comment is left
+        assert published == minified(rel, written), rel
+    # the theme's own assets (already minified) are published as the theme has them
+    theme = next(built.site.glob("assets/javascripts/bundle.*.min.js"))
+    import material
+    assert theme.read_bytes() == (Path(material.__file__).parent / "templates" / theme.relative_to(built.site)).read_bytes()
+
+
+def test_minifying_leaves_strings_regular_expressions_and_licences_alone():
+    script = ('/* what it does */\nvar a = "/* not a comment */"; // a comment\n'
+              'var b = /\\/\\*x/g;  /*! licence: kept */\nfunction f( x ) {\n  return x  +  1;\n}\n')
+    out = minified("javascripts/x.js", script)
+    assert out == 'var a="/* not a comment */";var b=/\\/\\*x/g;/*! licence: kept */function f(x){return x+1;}\n'
+    sheet = "/* the header */\n.a  >  .b {\n  color : red ;\n}\n.c::before { content: \"/* kept */\"; }\n"
+    assert minified("stylesheets/x.css", sheet) == '.a>.b{color:red}.c::before{content:"/* kept */"}\n'
+    assert minifies("javascripts/finder.js") and minifies("stylesheets/archive.CSS")
+    assert not minifies("javascripts/vendor.min.js") and not minifies("stylesheets/x.min.css")
+    assert not minifies("images/logo.svg") and not minifies("javascripts/README")
 
 
 def test_project_article_is_marked_for_pagefind(built):

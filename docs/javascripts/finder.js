@@ -278,10 +278,14 @@
       }
       return dataOf(shown.slice(0, FIRST)).then(function (data) {
         if (ticket !== current) return null;
-        list.replaceChildren();
-        add(data);
+        if (!(results.getAttribute("data-shown") === "carried" && showing(data))) {
+          list.replaceChildren();
+          add(data);
+        }
         if (list.tagName === "OL") list.start = (page - 1) * perPage + 1;
-        status.textContent = say(total, q, filtered);
+        var said = say(total, q, filtered);
+        if (status.textContent !== said) status.textContent = said;  // (not said twice over carried results)
+        results.setAttribute("data-shown", "searched");
         results.setAttribute("data-total", String(total));
         if (mode === "search") document.title = (q ? q + " - " : "") + title;  // history lists the search
         return dataOf(shown.slice(FIRST));  // (asked for now: they would delay the first ones)
@@ -298,14 +302,38 @@
     });
   }
 
+  /* Enter in the header box: the first results its drop-down showed for the same words (kept for
+     the tab by search.js), shown at once while this page's own search of the index gets going;
+     that search then shows its own results in their place (the same, unless the index changed).
+     Only for the words alone, on the first page, when the page opens. */
+  function showCarried(q) {
+    var kept = mode === "search" && q && page === 1 && tickedCount() === 0 ? core.carried(q) : null;
+    if (!kept || !kept.results.length) return;
+    list.replaceChildren();
+    kept.results.forEach(function (d) { list.appendChild(result(d, true)); });
+    list.start = 1;
+    status.textContent = say(kept.total, q, false);
+    results.setAttribute("data-shown", "carried");
+  }
+
+  /* Whether the list already shows exactly these results, in this order (then it is left as it is:
+     a visitor may already be on one of its links). */
+  function showing(data) {
+    var shown = list.querySelectorAll(".archive-result__link");
+    return shown.length === data.length && data.every(function (d, i) {
+      return shown[i].href === new URL(d.url, document.baseURI).href;
+    });
+  }
+
   /* Show what the form asks: the results, then the counts. `data-settled` once both are shown. */
-  function run() {
+  function run(opening) {
     var ticket = ++current;
     var q = words.value.trim();
     var filters = chosen();
     var filtered = tickedCount() > 0;
     results.removeAttribute("data-settled");
     status.textContent = mode === "browse" ? "Looking…" : "Searching…";
+    if (opening) showCarried(q);
     pagefind.then(function (pf) {
       return showResults(pf, ticket, q, filters, filtered).then(function () {
         if (ticket !== current) return null;
@@ -421,5 +449,5 @@
   if (fallback) fallback.hidden = true;
   root.hidden = false;
   fromAddress();
-  run();
+  run(true);
 })();

@@ -119,6 +119,33 @@
     return out;
   }
 
+  /* What the header's drop-down last showed, kept for this tab (sessionStorage) so the results page
+     that Enter opens can show those first results at once, before its own search of the index
+     answers (it then shows its own: the same five while the index is unchanged). Only what a
+     result shows is kept: address, title, type, facts and excerpt. */
+  var CARRIED = "archive-search-carried";
+
+  function carry(query, total, results) {
+    try {
+      sessionStorage.setItem(CARRIED, JSON.stringify({
+        query: query, total: total, results: results.map(function (r) {
+          var meta = r.meta || {};
+          return { url: r.url, excerpt: r.excerpt || "", meta: { title: meta.title, type: meta.type, facts: meta.facts } };
+        })
+      }));
+    } catch (e) { /* storage refused or full: the results page searches for itself */ }
+  }
+
+  /* The drop-down's results for `query`, if it showed any in this tab: {total, results}, or null. */
+  function carried(query) {
+    try {
+      var kept = JSON.parse(sessionStorage.getItem(CARRIED) || "null");
+      return kept && kept.query === query && Array.isArray(kept.results) ? kept : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function resultsAddress(base, words) {
     var url = new URL(base, document.baseURI);
     url.search = words ? "?" + new URLSearchParams({ q: words }).toString() : "";
@@ -127,7 +154,7 @@
 
   window.archiveSearch = {
     load: load, find: find, excerpt: excerpt, facts: facts, el: el, lastType: LAST,
-    resultsAddress: resultsAddress
+    resultsAddress: resultsAddress, carried: carried
   };
 
   /* The finder pages' script (browse, search results), fetched only where there is a finder; the
@@ -186,6 +213,7 @@
     allLink.href = resultsAddress(form.getAttribute("action"), query);
     panel.setAttribute("data-query", query);  // which query the shown results answer
     panel.setAttribute("data-total", String(total));
+    carry(query, total, results);
   }
 
   function run() {

@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from .assets import minified, minifies
 from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue
 from .dates import build_date
 from .feed import FEED_PATH
@@ -283,6 +284,20 @@ class BuildSession:
         """Every source the archive adds to the site, in the order :meth:`generated_files` gives them."""
         return [*self.pages, *(file_dest(rel) for rel in self.catalogue.facts),
                 *(dest for dest, _ in self.products.documents()), *self._data_paths]
+
+    def published_asset(self, src: str, path: str | None) -> str | None:
+        """The text a script or style sheet of the docs folder is published with (minified:
+        projarchive.assets), or None for any other file, which is published as it is. ``path``: the
+        file MkDocs would copy (None for a file made in memory)."""
+        docs = os.path.abspath(self.config.docs_dir)
+        if not path or not minifies(src) or os.path.commonpath([docs, os.path.abspath(path)]) != docs:
+            return None
+        try:
+            with open(path, encoding="utf-8") as f:
+                return minified(src, f.read())
+        except (OSError, UnicodeDecodeError) as e:
+            name = os.path.basename(docs.rstrip("/\\"))
+            raise BuildError(f"{name}/{src}: cannot be published: {e}") from None
 
     def generates(self, src: str) -> bool:
         """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
