@@ -322,3 +322,16 @@ def test_a_deleted_record_still_named_elsewhere_fails_the_update_at_the_line_tha
     assert session.catalogue is catalogue
     write(tmp_path, "contacts/jane.yml", RECORDS["contacts/jane.yml"])  # put back: the site as it was
     assert session.preview_update().empty
+
+
+def test_a_generated_page_s_content_is_held_compressed_from_its_reading_to_its_writing(tmp_path):
+    """Every page is read before any is written: the archive keeps its pages' content compressed in
+    between (hooks/archive.py gives it back in on_page_context), and gives the site generator none."""
+    session = serving(tmp_path)
+    html = "<h1>One</h1>" + "<p>Words and words.</p>" * 500
+    assert session.hold_content("projects/one.md", html) == ""
+    assert len(session._held["projects/one.md"]) < len(html) / 10
+    assert session.release_content("projects/one.md") == html
+    assert session.release_content("projects/one.md") is None  # given back once
+    assert session.hold_content("about.md", html) == html  # a hand-written page is left to the site generator
+    assert session.release_content("about.md") is None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -204,6 +205,7 @@ class BuildSession:
         self._late_search: list[tuple[str, str]] = []  # pages found in the site after the build, in order
         self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
         self._background: BackgroundIndex | None = None  # the search index made again after preview updates
+        self._held: dict[str, bytes] = {}  # generated pages' content between reading and writing, compressed
 
     def _load(self) -> Catalogue:
         cache = FactsCache(os.path.join(self.config.root, CACHE_FILE))
@@ -302,6 +304,21 @@ class BuildSession:
     def generates(self, src: str) -> bool:
         """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
         return src in self.pages
+
+    def hold_content(self, src: str, html: str) -> str:
+        """A generated page's content once it is read (and indexed): kept compressed until the page is
+        written (:meth:`release_content`), and the site generator given an empty one meanwhile. Every
+        page is read before any is written; 180 MB of content at 10,000 projects would otherwise be held
+        through the writing, while Pagefind writes its index beside it (the build's peak of memory)."""
+        if src not in self.pages:
+            return html
+        self._held[src] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def release_content(self, src: str) -> str | None:
+        """The content :meth:`hold_content` kept for ``src``, as it was (None: nothing was held)."""
+        held = self._held.pop(src, None)
+        return None if held is None else zlib.decompress(held).decode("utf-8")
 
     def source_path(self, spec: PageSpec) -> str:
         """The file a generated page is made from: its YAML record, or for a listing its template.
