@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import sys
 
-from projarchive import textlinks
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from projarchive import render, textlinks
 
 
 def test_the_quick_look_for_promises_never_misses_a_letter_the_case_blind_pattern_matches():
@@ -51,11 +54,6 @@ def _slow_dead_promises(text: str) -> list[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- Markdown: plain prose
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from projarchive import render  # noqa: E402
 
 # every character the shortcut accepts, and many it must send to Markdown
 _PROSE_CHARS = "aZé ,.;:?!'\"()/-’“”–—…0"

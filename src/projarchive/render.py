@@ -271,7 +271,7 @@ def _prose_html(text: str) -> str | None:
     """``text`` as Markdown renders it, when it is paragraphs of plain prose (:data:`_PROSE`, a blank
     line apart); None for anything else. Rendering 40,000 section bodies through Markdown took ~15 s
     of CPU at 10,000 projects; most are prose. A test compares this with Markdown on many texts."""
-    body = text[:-1] if text.endswith("\n") else text
+    body = text.removesuffix("\n")
     paragraphs = body.split("\n\n")
     if not all(_PROSE.fullmatch(paragraph) for paragraph in paragraphs):
         return None
