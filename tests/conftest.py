@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
@@ -52,6 +53,21 @@ CONFIG = {"mkdocs": "mkdocs.yml", "properdocs": "properdocs.yml"}[GENERATOR]  # 
 # a fixed build date: 2026-01-01, so "finished by date" tests do not depend on the clock
 EPOCH = "1767225600"
 BUILD_ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+
+
+# How many examples each property test tries (Hypothesis). CI (.ci/run and the GitHub workflow set
+# HYPOTHESIS_PROFILE=ci) tries the number a test names; the quick loop on a maintainer's machine
+# ("dev", the default) a third of it. A failing example Hypothesis finds is kept in .hypothesis/ and
+# tried first on every later run, whatever the profile.
+settings.register_profile("ci", print_blob=True)  # a failure prints what reproduces it
+settings.register_profile("dev", max_examples=34)  # tests that name no number: a third of Hypothesis' 100
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "dev"
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(in_ci: int) -> int:
+    """``max_examples`` for a property test that tries ``in_ci`` examples in CI (see HYPOTHESIS_PROFILE)."""
+    return in_ci if HYPOTHESIS_PROFILE == "ci" else -(-in_ci // 3)
 
 
 def pytest_report_header() -> str:
@@ -95,8 +111,11 @@ class BuildResult:
         stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._parsed.get((file, revealed))
         if cached is None or cached[0] != stamp:
-            soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+            html = file.read_text(encoding="utf-8")
+            soup = BeautifulSoup(html, "html.parser")
             cached = self._parsed[(file, revealed)] = (stamp, reveal_emails(soup) if revealed else soup)
+            if "archive-email" not in html:  # no contact email to decode: both readings are this one
+                self._parsed[(file, not revealed)] = cached
         return cached[1]
 
     def html(self, url_path: str) -> BeautifulSoup:
@@ -377,6 +396,43 @@ class _InstalledFilesCache:
 _INSTALLED_FILES = _InstalledFilesCache()
 
 
+class _MapDrawings:
+    """Maps drawn once for the test session (``projarchive.maps.draw``, remembered by its arguments).
+
+    Drawing a map clips and simplifies the whole outline of Britain and Ireland, about 0.1 s; every
+    build of an archive with places draws the overview map of the browse page and one map per project,
+    and the tests build the same few archives (and the property tests render the same one) many
+    times. ``draw`` is a function of its places and ``whole`` only, and its answer is frozen, so the
+    same drawing serves again; what is built is the same. Installed during a build only
+    (``installed``) and by tests that render pages themselves."""
+
+    def __init__(self) -> None:
+        self.drawn: dict[tuple, object] = {}
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        from projarchive import maps
+
+        original = maps.draw
+        drawn = self.drawn
+
+        def draw(places, *, whole: bool = False):
+            key = (tuple(places), whole)
+            found = drawn.get(key)
+            if found is None:
+                found = drawn[key] = original(places, whole=whole)
+            return found
+
+        maps.draw = draw
+        try:
+            yield
+        finally:
+            maps.draw = original
+
+
+MAP_DRAWINGS = _MapDrawings()
+
+
 def _fresh_process_state() -> None:
     """Forget what MkDocs keeps for the life of a process, so every build starts as ``mkdocs build``
     in a new process does: the hooks module is loaded once per file path (``Hooks._load_hook`` is an
@@ -410,7 +466,7 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
     stream = io.StringIO()
     returncode = 0
     with environ({**BUILD_ENV, **(env or {})}), working_directory(root), _cli_logging(stream), \
-            _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files():
+            _TEMPLATE_CODE.installed(), _INSTALLED_FILES.installed_files(), MAP_DRAWINGS.installed():
         _fresh_process_state()
         try:
             cfg = mkdocs_config.load_config(config_file=str(root / CONFIG), site_dir=site_dir, strict=True)
@@ -434,24 +490,146 @@ def mkdocs_build(root: Path, *args: str, env: dict[str, str] | None = None) -> B
     return BuildResult(returncode, stream.getvalue(), site if site.is_absolute() else root / site)
 
 
+class Serving:
+    """``mkdocs serve`` running in this process (``mkdocs_serving``): the server MkDocs made, with our
+    preview as its builder, never listening on a port. A test saves (changes files, then runs the
+    rebuild the server would run on noticing them: ``save``) and asks for pages through the server's
+    own WSGI application (``get``), so everything between a save and the page a browser gets is the
+    real thing except the file watching and the socket (tests/test_serve.py runs those too)."""
+
+    def __init__(self, root: Path, server, log: io.StringIO) -> None:
+        self.root = root
+        self.server = server
+        self._log = log
+
+    @property
+    def site(self) -> Path:
+        return Path(self.server.root)
+
+    @property
+    def log(self) -> str:
+        return self._log.getvalue()
+
+    def save(self, *changes) -> str:
+        """Make the changes (callables), then rebuild as the server does after a save; returns what
+        the server logged about it."""
+        start = len(self.log)
+        for change in changes:
+            change()
+        self.server.builder()
+        return self.log[start:]
+
+    def get(self, path: str) -> tuple[int, str]:
+        """Status and text of the page at ``path`` under the site's mount path, as the server answers."""
+        from wsgiref.util import setup_testing_defaults
+
+        environ = {"PATH_INFO": self.server.mount_path + path, "REQUEST_METHOD": "GET"}
+        setup_testing_defaults(environ)
+        status: list[str] = []
+        body = b"".join(self.server.get_app()(environ, lambda s, headers, exc_info=None: status.append(s)))
+        return int(status[0].split()[0]), body.decode("utf-8")
+
+    def search_settled(self, timeout: float = 120) -> None:
+        """Wait until the search index made again after the last update is in place."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.log.splitlines()
+            last = max((i for i, line in enumerate(lines) if "Updated " in line), default=-1)
+            if any("Search index made again" in line for line in lines[last + 1:]):
+                return
+            assert time.monotonic() < deadline, self.log
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def mkdocs_serving(root: Path, temp: Path) -> Iterator[Serving]:
+    """``mkdocs serve`` in ``root`` (mkdocs.commands.serve.serve, as the command line calls it), in this
+    process, with the environment and logging ``mkdocs_build`` gives a build, and its temporary site
+    folder under ``temp``. The server is made, the site built and the hooks' ``on_serve`` run as on the
+    command line; only ``LiveReloadServer.serve`` (listen, watch, wait for saves) is replaced by waiting
+    for the test to end. The initial build's failure fails here with its output."""
+    import tempfile
+    import threading
+
+    from mkdocs.commands import serve as serve_command
+    from mkdocs.livereload import LiveReloadServer
+
+    stream = io.StringIO()
+    ready, stop = threading.Event(), threading.Event()
+    got: dict[str, object] = {}
+
+    def serve_until_stopped(server, *, open_in_browser: bool = False) -> None:
+        got["server"] = server
+        ready.set()
+        stop.wait()
+
+    def run() -> None:
+        try:
+            serve_command.serve(config_file=str(root / CONFIG))
+        except BaseException as e:  # noqa: BLE001 - a failed first build (Abort is a SystemExit) fails the test
+            got["error"] = e
+        finally:
+            ready.set()
+
+    temp.mkdir(parents=True, exist_ok=True)
+    saved_temp, saved_serve = tempfile.tempdir, LiveReloadServer.serve
+    with environ(BUILD_ENV), working_directory(root), _cli_logging(stream), _TEMPLATE_CODE.installed(), \
+            _INSTALLED_FILES.installed_files(), MAP_DRAWINGS.installed():
+        _fresh_process_state()
+        tempfile.tempdir, LiveReloadServer.serve = str(temp), serve_until_stopped
+        thread = threading.Thread(target=run, name="mkdocs serve")
+        try:
+            thread.start()
+            ready.wait()
+            if "server" not in got:
+                raise AssertionError(f"mkdocs serve did not start: {got.get('error')!r}\n{stream.getvalue()}")
+            yield Serving(root, got["server"], stream)
+        finally:
+            stop.set()
+            thread.join()
+            tempfile.tempdir, LiveReloadServer.serve = saved_temp, saved_serve
+            _fresh_process_state()
+
+
 FOLDERS = tuple(RECORD_FOLDERS.values())  # projects, contacts, resources
 
 
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The repository's own sample archive, built once per session from a copy of its sources
-    (so nothing a build writes can land in the working tree)."""
-    root = tmp_path_factory.mktemp("sample") / "repo"
-    root.mkdir()
-    copy_config(root)
-    for name in ("hooks", "overrides", "docs", *FOLDERS):
-        shutil.copytree(REPO / name, root / name, symlinks=True)
-    result = mkdocs_build(root, "-d", str(root / "built-site"))
-    keep = os.environ.get("PROJARCHIVE_KEEP_SAMPLE")  # .ci/run: for the other platforms to compare with
-    if keep and result.ok:
-        shutil.rmtree(keep, ignore_errors=True)
-        shutil.copytree(result.site, keep)
-    return result
+    """The repository's own sample archive, built once per test run from a copy of its sources
+    (so nothing a build writes can land in the working tree), and read-only from then on.
+
+    Once per run, not once per xdist worker: the first worker that needs it builds it in the folder
+    the workers share (the parent of each one's temporary folder) and writes down the build's exit
+    status and output; the others wait for that (a lock) and read the same site."""
+    import fcntl
+    import json
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "sample" / "repo"
+    done = shared / "sample" / "built.json"
+    (shared / "sample").mkdir(exist_ok=True)
+    with open(shared / "sample" / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.is_file():
+            was = json.loads(done.read_text(encoding="utf-8"))
+            return BuildResult(was["returncode"], was["output"], root / "built-site")
+        shutil.rmtree(root, ignore_errors=True)  # a run stopped half-way
+        root.mkdir()
+        copy_config(root)
+        for name in ("hooks", "overrides", "docs", *FOLDERS):
+            shutil.copytree(REPO / name, root / name, symlinks=True)
+        result = mkdocs_build(root, "-d", str(root / "built-site"))
+        keep = os.environ.get("PROJARCHIVE_KEEP_SAMPLE")  # .ci/run: for the other platforms to compare with
+        if keep and result.ok:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(result.site, keep)
+        done.write_text(json.dumps({"returncode": result.returncode, "output": result.output}), encoding="utf-8")
+        return result
 
 
 @pytest.fixture

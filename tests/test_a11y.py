@@ -102,10 +102,37 @@ def axe_violations(page, scheme: str = "light") -> list[str]:
     return lines
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width, scheme):
+class _EveryPageType:
+    """Every page type at one width in one scheme. One class each (below), not one parametrized test:
+    pytest-xdist (``--dist loadscope``) keeps a module's functions on one worker but sends each class
+    where it likes, so the four runs of axe, the largest part of the browser tests, share the cores
+    instead of queueing on one. (The sample site they read is built once for every worker.)"""
+
+    width: str
+    scheme: str
+
+    @pytest.mark.browser
+    def test_every_page_type_has_no_axe_violations(self, site_root, browser, serve):
+        every_page_type_has_no_axe_violations(site_root, browser, serve, self.width, self.scheme)
+
+
+class TestDesktopLight(_EveryPageType):
+    width, scheme = "desktop", "light"
+
+
+class TestDesktopDark(_EveryPageType):
+    width, scheme = "desktop", "dark"
+
+
+class TestPhoneLight(_EveryPageType):
+    width, scheme = "phone", "light"
+
+
+class TestPhoneDark(_EveryPageType):
+    width, scheme = "phone", "dark"
+
+
+def every_page_type_has_no_axe_violations(site_root, browser, serve, width: str, scheme: str) -> None:
     base = serve(site_root) + SITE_PATH
     context = scheme_context(browser, width, scheme)
     page = context.new_page()
@@ -121,7 +148,9 @@ def test_every_page_type_has_no_axe_violations(site_root, browser, serve, width,
                 page.locator('fieldset[data-facet="theme"] button[data-facet-more]').click()
                 # the click scrolls a phone's page, and Material's header fades the page title in:
                 # checked half-way, its colour is neither the old nor the new one
-                page.wait_for_timeout(100)  # (the scroll's event reaches the header)
+                # two frames: the scroll's event has reached the header (events come before a frame's
+                # callbacks), which has started its fade
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
         assert page.get_attribute("body", "data-md-color-scheme") == want, f"{name}: scheme not applied"
         found += [f"{name} ({url or '/'}): {line}" for line in axe_violations(page, scheme)]

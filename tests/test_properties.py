@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, Archive, make_pdf, make_png
+from conftest import MAP_DRAWINGS, REPO, Archive, examples, make_pdf, make_png
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -42,9 +42,9 @@ from projarchive import strictyaml
 from projarchive.catalogue import load_catalogue
 from projarchive.files import FactsCache
 from projarchive.pages import Settings, render_page, site_pages
-from projarchive.router import Router
 from projarchive.problems import ArchiveError, Problems
 from projarchive.render import make_environment, markdown_html
+from projarchive.router import Router
 
 BUILD_DATE = dt.date(2026, 1, 1)
 PLACEHOLDER = "Harmless placeholder 1"  # a digit, so it is also a phone number
@@ -247,18 +247,38 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 ENV = make_environment([str(REPO / "overrides")])
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _maps_drawn_once():
+    """The maps of these pages drawn once (conftest.MAP_DRAWINGS): the places never change here, and
+    drawing them again for every example was half of these tests' time."""
+    with MAP_DRAWINGS.installed():
+        yield
+
+
 # page counts of the one PDF, remembered in memory (as a build remembers them in its cache file):
 # these tests change text, and would otherwise have pypdf read the same PDF for every example
 PDF_FACTS = FactsCache(None)
 
 
-def render(root: Path) -> tuple[Any, dict[str, str]]:
-    """Load the archive under ``root`` and render every page; returns the catalogue and the HTML by page."""
+ROUTER = Router()
+# A page's HTML is a function of its model (template and context) and its URL: ``render_page`` with the
+# same model gives the same page. What each page of the reference rendering was made from, by page:
+Rendered = dict[str, tuple[str, dict[str, Any], str]]  # src -> (template, context, html)
+
+
+def render(root: Path, reference: Rendered | None = None) -> tuple[Any, Rendered]:
+    """Load the archive under ``root`` and make every page; returns the catalogue and, by page, its model
+    and HTML. A page whose model is that of the same page in ``reference`` (it does not show the field
+    being tried) is not rendered again: its HTML is the reference's, as rendering would give it."""
     cat = load_catalogue(str(root), build_date=BUILD_DATE, facts_cache=PDF_FACTS)
-    pages = {}
-    router = Router()
+    pages: Rendered = {}
     for spec in site_pages(cat, Settings()):
-        pages[spec.src] = render_page(ENV, spec.template, spec.context, router.url(spec.src), router.url)
+        before = reference.get(spec.src) if reference else None
+        if before is not None and before[0] == spec.template and before[1] == spec.context:
+            pages[spec.src] = before
+        else:
+            html = render_page(ENV, spec.template, spec.context, ROUTER.url(spec.src), ROUTER.url)
+            pages[spec.src] = (spec.template, spec.context, html)
     return cat, pages
 
 
@@ -282,7 +302,7 @@ def record_of(cat: Any, rel: str) -> Any:
     return {"projects": cat.projects, "contacts": cat.contacts, "resources": cat.resources}[folder][name[:-4]]
 
 
-REFERENCE: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
+REFERENCE: dict[tuple[str, tuple[Any, ...]], Rendered] = {}
 
 
 def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how: str, value: str,
@@ -293,7 +313,7 @@ def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how
         if (rel, path) not in REFERENCE:
             (root / rel).write_text(dump(set_at(RECORDS[rel], path, PLACEHOLDER), allow_unicode=True, style=None),
                                     encoding="utf-8")
-            REFERENCE[(rel, path)] = sorted(facts(p)[0] for p in render(root)[1].values())
+            REFERENCE[(rel, path)] = render(root)[1]
         reference = REFERENCE[(rel, path)]
         written = dump(set_at(RECORDS[rel], path, value), allow_unicode=allow_unicode, style=style)
         (root / rel).write_text(written, encoding="utf-8")
@@ -306,9 +326,11 @@ def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how
 
         # 2. the record holds the value (blanks at either end aside), and 3. the page shows it
         try:
-            cat, pages = render(root)
+            cat, made = render(root, reference)
         except ArchiveError as e:  # pragma: no cover - a failure here is the finding
             pytest.fail(f"a valid value was rejected:\n{e}\n--- record:\n{written}")
+        pages = {src: html for src, (_, _, html) in made.items()}
+        assert any(made[src] is not reference.get(src) for src in made), "no page shows the field"
         soup = BeautifulSoup(pages[page], "html.parser")
         facts(pages[page], soup)  # the same parse serves the element check below
         assert get_at(record_of(cat, rel), path) == value.strip()
@@ -319,7 +341,8 @@ def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how
             assert squash(value.strip()) in squash(soup.get_text()), (value, squash(soup.get_text()))
         # 4. no page (the record's own, listings, pages that mention it) gained or lost an element
         # (sorted: a new name may move a page in the order of listings)
-        assert sorted(facts(p)[0] for p in pages.values()) == reference, "the value added or removed elements"
+        assert sorted(facts(p)[0] for p in pages.values()) == sorted(facts(html)[0] for _, _, html in reference.values()), \
+            "the value added or removed elements"
         assert not any(facts(p)[1] for p in pages.values())
     finally:
         (root / rel).write_text(original, encoding="utf-8")
@@ -327,7 +350,7 @@ def check_round_trip(root: Path, rel: str, path: tuple[Any, ...], page: str, how
 
 # --------------------------------------------------------------------------- the properties
 
-COMMON = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+COMMON = settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow])
 
 
@@ -352,7 +375,7 @@ ALLOWED_MARKDOWN = {"p", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "
                     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "span"}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(NASTY + [
     "<b>bold</b>", "<div onclick=x>", "<a href='javascript:alert(1)'>x</a>", "<svg/onload=alert(1)>",
     "<iframe src=//evil>", "[x](javascript:alert(1))", "![img](https://evil.example/x.png)",
@@ -384,7 +407,7 @@ _LINKISH = st.lists(st.one_of(
     st.text(st.sampled_from("[]()<>:!#/ x\n"), max_size=12)), min_size=1, max_size=4).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_LINKISH)
 def test_the_quick_look_at_links_never_misses_what_rendering_finds(text):
     """Validation renders a Markdown text only when a link in it might be dropped (render._plainly_safe);
@@ -402,13 +425,21 @@ def test_raw_html_in_markdown_is_shown_as_text():
 
 
 # every character no record may hold, typed in where YAML lets it be typed, otherwise as YAML's escape
-_REFUSED_CHARACTERS = st.sampled_from(sorted(
-    {chr(c) for c in range(0x110000) if FORBIDDEN.match(chr(c)) and not 0xD800 <= c <= 0xDFFF}))
+# (found when first drawn, not at import: every worker imports this module; and by one pass of the
+# pattern over a string of every code point, where a match per character took a second)
+def _refused_characters() -> st.SearchStrategy[str]:
+    import array
+
+    every = array.array("I", range(0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
+    return st.sampled_from(sorted({c for c in FORBIDDEN.findall(every) if not 0xD800 <= ord(c) <= 0xDFFF}))
+
+
+_REFUSED_CHARACTERS = st.deferred(_refused_characters)
 
 
 @pytest.mark.parametrize(("rel", "path", "page", "how"), FIELDS,
                          ids=[f"{rel.split('/')[0]}.{'.'.join(map(str, path))}" for rel, path, _, _ in FIELDS])
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(char=_REFUSED_CHARACTERS, where=st.integers(0, 3), allow_unicode=st.booleans(),
        style=st.sampled_from([None, '"']))
 def test_a_character_no_record_may_hold_is_refused_in_any_field(root, rel, path, page, how, char, where,
@@ -486,7 +517,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.dictionaries(_KEYS, _VALUES, max_size=6),
        allow_unicode=st.booleans(), style=st.sampled_from([None, '"', "'"]), flow=st.sampled_from([None, True, False]))
 def test_the_loader_reads_back_exactly_what_a_yaml_emitter_wrote(data, allow_unicode, style, flow):

@@ -347,7 +347,8 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(big):
     for moment, condition in moments.items():
         build = start_build(archive.root)
         reached = wait_for(condition, build)
-        os.killpg(build.pid, signal.SIGKILL)
+        if reached:  # else the build has ended, and wait_for has reaped it: there is nothing to kill
+            os.killpg(build.pid, signal.SIGKILL)
         build.communicate()
         assert reached or build.returncode == 0, f"the build ended before {moment}"
         after[moment] = snapshot(site)

@@ -545,7 +545,7 @@ def test_a_pagefind_that_answers_gibberish_stops_the_build_instead_of_hanging(tm
     from projarchive.search import SearchIndexError, SiteIndexer
 
     babbler = tmp_path / "babbling-pagefind"
-    babbler.write_text("#!/bin/sh\nprintf 'this is not base64 json,'\nsleep 30\n")
+    babbler.write_text("#!/bin/sh\nprintf 'this is not base64 json,'\nexec sleep 30\n")  # one process, as Pagefind is
     babbler.chmod(0o755)
     with pytest.raises(SearchIndexError, match="(?s)stopped.*unreadable reply"):
         SiteIndexer(executable=str(babbler))

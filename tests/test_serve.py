@@ -1,4 +1,5 @@
-"""`mkdocs serve`, as a maintainer runs it, on a copy of the sample archive.
+"""`mkdocs serve`: in this process on a small archive (the quick run), and as a maintainer runs it,
+a real process on a copy of the sample archive (``slow``).
 
 A save that touches only records updates the pages it reaches (hooks/archive_serve.py,
 projarchive.preview); after edits, additions, a rename and deletions the served site must be
@@ -6,6 +7,12 @@ byte for byte the site a clean build of the same records gives (here: the full b
 change to mkdocs.yml starts in the same server). A save that breaks a record puts its
 ``file:line:col: error: …`` list on every page, over the last good page, without any request
 waiting, and the next good save recovers.
+
+Both are checked twice. In this process (``conftest.mkdocs_serving``: MkDocs' own ``serve`` with the
+hooks' preview as its builder, saves rebuilt at once, pages asked of the server's WSGI application),
+where everything but the file watching and the socket is real. And by ``mkdocs serve`` in a process
+of its own, learning of saves from the file system and answering over HTTP (marked ``slow``: they
+wait on the server's rebuilds, and run with the whole suite and in CI).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import EPOCH, FOLDERS, REPO, make_pdf, snapshot, text
+from conftest import EPOCH, FOLDERS, REPO, Archive, make_pdf, mkdocs_serving, snapshot, text
 
 SAMPLE = ("mkdocs.yml", "hooks", "overrides", "docs", *FOLDERS)
 
@@ -164,6 +171,7 @@ resources: [lsc-data]
 """
 
 
+@pytest.mark.slow
 def test_saved_records_update_the_served_site_exactly_as_a_clean_build_would(served):
     root = served.root
     said = served.save(lambda: edit(root / "projects/take-ten-people.yml", 'title: "Take Ten People:',
@@ -204,6 +212,7 @@ def test_saved_records_update_the_served_site_exactly_as_a_clean_build_would(ser
     assert [path for path in clean if updated[path] != clean[path]] == []
 
 
+@pytest.mark.slow
 def test_a_broken_record_shows_its_errors_on_every_page_until_a_good_save(served):
     root = served.root
     project = root / "projects/take-ten-people.yml"
@@ -237,6 +246,126 @@ def test_a_broken_record_shows_its_errors_on_every_page_until_a_good_save(served
     said = served.save(lambda: write(project, good))
     assert "Built the whole site" in said  # docs/about.md is still to be built
     assert "A new line." in served.get("about/")[1] and "archive-serve-errors" not in served.get("about/")[1]
+
+
+# --------------------------------------------------------------------------- in this process
+
+RECORDS: dict[str, str | bytes] = {
+    "projects/prog.yml": "title: A programme\nstart: 2015-09-01\nend: 2017-08-31\nsummary: Groups projects.\n"
+                         "themes: [mental health]\n",
+    "projects/one.yml": "title: One\nstart: 2016-01-01\nend: 2016-12-31\nsummary: First.\nprogramme: prog\n"
+                        "themes: [mental health, employment]\nregions: [London]\n"
+                        "sites:\n  - {name: The hall, town: Leeds, lat: '53.80', lon: '-1.55'}\n"
+                        "organisations:\n  - {id: acme, role: Lead}\n"
+                        "contacts:\n  - {id: jane, role: Officer}\n  - {id: raj, organisation: beta}\n"
+                        "resources: [pack, single]\n",
+    "projects/two.yml": "title: Two\nstart: 2017-01-01\nsummary: Second, still running.\nprogramme: prog\n"
+                        "themes: [employment]\ncontacts:\n  - {id: raj}\n",
+    "projects/three.yml": "title: Three\nstart: 2012\nend: 2013\nsummary: Older.\nregions: [Wales]\n"
+                          "resources: [pack]\norganisations:\n  - {id: beta, role: Funder}\n",
+    "contacts/acme.yml": "kind: organisation\nname: Acme Trust\n",
+    "contacts/beta.yml": "kind: organisation\nname: Beta College\n",
+    "contacts/jane.yml": "kind: person\nname: Jane Doe\norganisation: acme\nrole: Director\n",
+    "contacts/raj.yml": "kind: person\nname: Raj Patel\norganisation: acme\n",
+    "resources/pack.yml": "title: The pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: Toolbox}\n"
+                          "  - {file: pack/b.pdf, title: Cards}\n",
+    "resources/single.yml": "title: A report\nkind: report\nfiles:\n  - {file: single.pdf, title: Report}\n",
+    "resources/pack/a.pdf": make_pdf(2),
+    "resources/pack/b.pdf": make_pdf(1, "Cards"),
+    "resources/single.pdf": make_pdf(3, "Report"),
+    # a news post that names a project: its page lists the post, the post shows the project's title
+    "docs/news/posts/one.md": "---\ndate: 2016-06-01\nprojects: [one]\n---\n\n# One is under way\n\nNews.\n",
+}
+
+NEW_RECORD = "title: Growing together\nstart: 2019-05-01\nend: 2019-12-31\nsummary: Gardening.\n" \
+             "themes: [gardening]\nregions: [North West]\nprogramme: prog\ncontacts:\n  - {id: jane, role: Adviser}\n" \
+             "resources: [single]\n"
+
+
+@pytest.fixture(scope="module")
+def previewed(tmp_path_factory):
+    """A small archive served by `mkdocs serve` in this process (conftest.mkdocs_serving)."""
+    work = tmp_path_factory.mktemp("preview")
+    archive = Archive(work / "archive")
+    for rel, content in RECORDS.items():
+        (archive.write_bytes if isinstance(content, bytes) else archive.write)(rel, content)
+    with mkdocs_serving(archive.root, work / "tmp") as serving:
+        yield serving
+
+
+def test_in_process_saved_records_update_the_site_exactly_as_a_clean_build_would(previewed):
+    root = previewed.root
+    said = previewed.save(lambda: edit(root / "projects/one.yml", "title: One", "title: One, edited"))
+    assert "Updated" in said and "Built the whole site" not in said, said
+    assert h1(previewed.get("projects/one/")[1]) == "One, edited"
+
+    said = previewed.save(lambda: write(root / "projects/growing.yml", NEW_RECORD))
+    assert "Updated" in said and "Built the whole site" not in said, said
+    assert h1(previewed.get("projects/growing/")[1]) == "Growing together"
+    assert previewed.get("themes/gardening/")[0] == 200
+
+    def rename_contact() -> None:
+        for project in root.glob("projects/*.yml"):
+            if "raj" in project.read_text(encoding="utf-8"):
+                edit(project, "id: raj", "id: raj-patel")
+        (root / "contacts/raj.yml").rename(root / "contacts/raj-patel.yml")
+
+    said = previewed.save(rename_contact)
+    assert "Updated" in said, said
+    assert previewed.get("contacts/raj/")[0] == 404
+    assert previewed.get("contacts/raj-patel/")[0] == 200
+
+    said = previewed.save(lambda: (root / "projects/three.yml").unlink(),
+                          lambda: write(root / "resources/single.pdf", make_pdf(7, "Changed")),
+                          # a file of a resource of two: its thumbnail and its "Download all" ZIP are made again
+                          lambda: write(root / "resources/pack/b.pdf", make_pdf(3, "Changed")),
+                          # the project a news post names: the post shows its new title
+                          lambda: edit(root / "projects/one.yml", "title: One, edited", "title: One (in the news)"))
+    assert "Updated" in said and "Built the whole site" not in said, said
+    assert previewed.get("projects/three/")[0] == 404
+
+    previewed.search_settled()
+    updated = snapshot(previewed.site)
+    said = previewed.save(lambda: write(root / "mkdocs.yml", (root / "mkdocs.yml").read_text() + "\n"))
+    assert "Built the whole site (mkdocs.yml changed)" in said, said
+    clean = snapshot(previewed.site)
+    assert sorted(updated) == sorted(clean)
+    assert [path for path in clean if updated[path] != clean[path]] == []
+
+
+def test_in_process_a_broken_record_shows_its_errors_on_every_page_until_a_good_save(previewed):
+    root = previewed.root
+    project = root / "projects/two.yml"
+    good = project.read_text(encoding="utf-8")
+    said = previewed.save(lambda: edit(project, "start: 2017-01-01", "start: 31/03/2010"))
+    assert "Traceback" not in said
+    assert "projects/two.yml:" in said and "'31/03/2010' is not a date" in said, said
+    for path in ("projects/two/", "", "projects/not-there/"):  # a 404 page too
+        _, html = previewed.get(path)
+        box = BeautifulSoup(html, "html.parser").select_one("body > section.archive-serve-errors[role=alert]")
+        assert box is not None, path
+        lines = [text(code) for code in box.select("li code")]
+        assert any(re.fullmatch(r"projects/two\.yml:\d+:\d+: error: start: '31/03/2010' is not a date; .*", line)
+                   for line in lines), lines
+    assert h1(previewed.get("projects/two/")[1]) == "Two"  # the last good page, below the errors
+
+    said = previewed.save(lambda: write(project, good.replace("title: Two", "title: Two again")))
+    assert "Updated" in said, said
+    html = previewed.get("projects/two/")[1]
+    assert "archive-serve-errors" not in html and h1(html) == "Two again"
+
+    # a save that needs a full build (a hand-written page) fails on a record the same way, and recovers
+    about = root / "docs/about.md"
+    said = previewed.save(lambda: edit(project, "title: Two again", "title: [unclosed"),
+                          lambda: write(about, about.read_text() + "\nA new line.\n"))
+    assert "Traceback" not in said and "projects/two.yml:" in said, said
+    assert "archive-serve-errors" in previewed.get("about/")[1]
+    said = previewed.save(lambda: write(project, good))
+    assert "Built the whole site" in said, said  # docs/about.md is still to be built
+    assert "A new line." in previewed.get("about/")[1] and "archive-serve-errors" not in previewed.get("about/")[1]
+
+
+# --------------------------------------------------------------------------- in the browser
 
 
 @pytest.mark.browser

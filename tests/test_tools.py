@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -399,7 +399,7 @@ def test_the_installed_new_project_command_writes_into_the_current_folder(tmp_pa
     assert (tmp_path / "projects" / "here.yml").is_file()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.text(st.characters(codec="utf-8").filter(lambda c: c != "\t" and not strictyaml._FORBIDDEN.match(c)),
                min_size=1, max_size=80).filter(lambda s: s.strip() and "\n" not in s))
 def test_new_project_keeps_any_title_exactly(title):
