@@ -174,13 +174,17 @@ def _on_page_content_search(html: str, page: Page, config: MkDocsConfig, files: 
     assert _command.indexed is not None
     part = _command.indexed.render(page=page, config=config, archive_content=html).strip()
     _session().index_page(page.file.dest_uri, part)
-    return html
+    return _session().hold_content(page.file.src_uri, html)  # until it is written (on_page_context)
 
 
 on_page_content = CombinedEvent(_on_page_content_archive, _on_page_content_search)
 
 
+@event_priority(100)  # first: the page's content, held since it was read, is back before anyone reads it
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    held = _session().release_content(page.file.src_uri)
+    if held is not None:
+        page.content = held
     context["archive_nav_key"] = _session().nav_key(page.url)
     place = _session().nav_place(page.url)  # Material highlights the tab and opens the section of an active entry
     if place is not None and place in _command.nav_pages:
@@ -203,6 +207,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if _command.marked is not None:
         _command.marked.active = False
         _command.marked = None
+    if _session().generates(page.file.src_uri):
+        page.content = None  # written: not needed again (a preview update reads the page again)
     return _session().page_written(page.file.dest_uri, output)
 
 

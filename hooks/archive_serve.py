@@ -99,8 +99,8 @@ class Preview:
         self.site: Site | None = None
         self.errors: list[str] | None = None  # why the last save did not build (None: it did)
         self.box: str | None = None  # the errors as every page shows them at its top
-        self._good: dict[str, tuple[int, int, int]] | None = None  # files as the last good build read them
-        self._starting: dict[str, tuple[int, int, int]] | None = None
+        self._good: dict[str, tuple[int, int, int, int]] | None = None  # files as the last good build read them
+        self._starting: dict[str, tuple[int, int, int, int]] | None = None
         self._server = None
         self._full_build: Callable[[], None] | None = None
         self._watched: set[str] = set()
@@ -186,12 +186,12 @@ class Preview:
                     raise
                 raise _Failed(failure_lines(e, warnings.messages)) from None
 
-    def _update(self, session: BuildSession, now: dict[str, tuple[int, int, int]]) -> str:
+    def _update(self, session: BuildSession, now: dict[str, tuple[int, int, int, int]]) -> str:
         site = self.site
         assert site is not None
         steps = _Steps()
         try:
-            update = session.preview_update()
+            update = session.preview_update(now)
         except BuildError as e:
             raise _Failed(str(e).splitlines()) from None
         steps("records and page models")

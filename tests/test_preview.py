@@ -295,3 +295,43 @@ def test_a_page_that_went_is_removed_with_the_folders_it_leaves_empty(tmp_path):
     remove_from_site(str(site / "projects/kept/index.html"), str(site))
     assert not (site / "projects").exists() and site.is_dir()  # the site folder itself stays
     remove_from_site(str(site / "projects/never/index.html"), str(site))  # already gone: nothing to do
+
+
+def test_an_update_given_the_files_as_just_seen_looks_at_no_unchanged_file_again(tmp_path, monkeypatch):
+    """`mkdocs serve` has just looked at every watched file (its snapshot): the loader takes their sizes and
+    times from it instead of asking the system again for each of them, and still reads the saved one."""
+    from projarchive import catalogue
+
+    session = serving(tmp_path)
+    write(tmp_path, "projects/one.yml", RECORDS["projects/one.yml"].replace("title: One", "title: One, saved"))
+    now = take_snapshot([tmp_path / "projects", tmp_path / "contacts", tmp_path / "resources"])
+    asked = []
+    monkeypatch.setattr(catalogue, "signature", lambda path: asked.append(path) or None)
+    update = session.preview_update(now)
+    assert asked == []
+    assert session.catalogue.projects["one"].title == "One, saved" and "projects/one.md" in update.changed
+
+
+def test_a_deleted_record_still_named_elsewhere_fails_the_update_at_the_line_that_names_it(tmp_path):
+    session = serving(tmp_path)
+    catalogue = session.catalogue
+    (tmp_path / "contacts/jane.yml").unlink()
+    with pytest.raises(BuildError) as e:
+        session.preview_update()
+    assert "projects/one.yml:11:10: error: contacts[0].id: no contact with id 'jane'" in str(e.value)
+    assert session.catalogue is catalogue
+    write(tmp_path, "contacts/jane.yml", RECORDS["contacts/jane.yml"])  # put back: the site as it was
+    assert session.preview_update().empty
+
+
+def test_a_generated_page_s_content_is_held_compressed_from_its_reading_to_its_writing(tmp_path):
+    """Every page is read before any is written: the archive keeps its pages' content compressed in
+    between (hooks/archive.py gives it back in on_page_context), and gives the site generator none."""
+    session = serving(tmp_path)
+    html = "<h1>One</h1>" + "<p>Words and words.</p>" * 500
+    assert session.hold_content("projects/one.md", html) == ""
+    assert len(session._held["projects/one.md"]) < len(html) / 10
+    assert session.release_content("projects/one.md") == html
+    assert session.release_content("projects/one.md") is None  # given back once
+    assert session.hold_content("about.md", html) == html  # a hand-written page is left to the site generator
+    assert session.release_content("about.md") is None

@@ -25,12 +25,14 @@ import difflib
 import functools
 import gc
 import os
+import pickle
 import re
+import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import files as filefacts
 from . import pdfpages, schema, strictyaml, textlinks
@@ -66,9 +68,9 @@ class Tag:
     projects: tuple[Project, ...]
 
 
-@dataclass(frozen=True)
-class Appearance:
-    """A contact on a project, with the details as they were for that project."""
+class Appearance(NamedTuple):
+    """A contact on a project, with the details as they were for that project. (A named tuple: 40,000 of
+    them are made at 10,000 projects, on every load, in a fifth of the time frozen dataclasses take.)"""
 
     project: Project
     contact: Contact
@@ -216,6 +218,14 @@ class LoadMemo:
         self.converted: dict[str, tuple[Source, Loaded, tuple[Problem, ...]]] = {}
         self.facts: dict[str, tuple[Signature, filefacts.FileFacts | None, str | None]] = {}
         self._seen: set[tuple[str, str]] = set()
+        # each file's signature by absolute path, as the caller found them just before this load (`mkdocs
+        # serve` has looked at every watched file to learn what changed): 20,000 record files and
+        # documents need not be looked at twice. A file not in it is looked at as usual.
+        self.signatures: Mapping[str, Signature] | None = None
+
+    def signature(self, path: str) -> Signature | None:
+        known = self.signatures.get(path) if self.signatures is not None else None
+        return known if known is not None else signature(path)
 
     def seen(self, table: str, key: str) -> None:
         self._seen.add((table, key))
@@ -255,6 +265,7 @@ class Sources:
     records: tuple[Source, ...]
     present: dict[str, frozenset[str]]  # kind -> ids with a file, parsed or not: no cascade of "no such id"
     posts: tuple[tuple[NewsPost, strictyaml.Document], ...] = ()
+    converted: dict[str, Loaded] = field(default_factory=dict)  # by path, converted already (by worker processes)
 
 
 def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
@@ -265,15 +276,111 @@ def read_sources(root: str, problems: Problems, *, docs_dir: str | None = None,
         problems.add(link, 0, 0, "", "symbolic links are not allowed in the content folders; copy the real file here")
     records = []
     present = {}
+    jobs = []
     for kind, folder in RECORD_FOLDERS.items():
         found = _record_files(root, folder, problems)
         present[kind] = frozenset(record_id for record_id, _, _ in found)
-        for record_id, full, shown in found:
+        jobs += [(kind, record_id, full, shown) for record_id, full, shown in found]
+    converted: dict[str, Loaded] = {}
+    workers = parallel_workers(len(jobs)) if memo is None else 1
+    loaded = _load_in_parallel(jobs, workers) if workers > 1 else None
+    if loaded is not None:
+        for one, found in zip(loaded, jobs, strict=True):
+            problems.items.extend(one.problems)
+            if one.record is not None:
+                kind, record_id, full, shown = found
+                source = Source(kind, record_id, shown, _DocumentReadAgain(full, shown))  # type: ignore[arg-type]
+                converted[shown] = Loaded(source, one.record)
+                converted[shown].__dict__["texts"] = one.texts  # found in the worker (functools.cached_property)
+                records.append(source)
+    else:
+        for kind, record_id, full, shown in jobs:
             source = _read_source(kind, record_id, full, shown, problems, memo)
             if source is not None:
                 records.append(source)
     posts = tuple(load_posts(docs_dir, news_dir, problems)) if docs_dir else ()
-    return Sources(tuple(records), present, posts)
+    return Sources(tuple(records), present, posts, converted)
+
+
+# --------------------------------------------------------------------------- 1+2 on several cores
+
+PARALLEL_FILES = 1000  # below this many record files, starting worker processes costs more than it saves
+
+
+def parallel_workers(files: int, environ: Mapping[str, str] | None = None) -> int:
+    """How many processes read and convert ``files`` record files in a build: one per core this
+    process may use (at most 4), once there are :data:`PARALLEL_FILES`; ``PROJARCHIVE_WORKERS=1``
+    reads them in this process, ``PROJARCHIVE_WORKERS=<n>`` asks for n whatever the count."""
+    setting = (os.environ if environ is None else environ).get("PROJARCHIVE_WORKERS", "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    if files < PARALLEL_FILES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+class _LoadedFile(NamedTuple):
+    """What a worker sends back of one record file: its record (None: it could not be read or parsed), the
+    problems of reading and converting it, and its texts' findings. Not the parsed document: positions
+    for every value of 10,000 records take longer to send than to parse; a message that needs one reads
+    the file again."""
+
+    record: Any
+    problems: tuple[Problem, ...]
+    texts: dict[strictyaml.Path, TextFindings]
+
+
+def _load_files(jobs: list[tuple[str, str, str, str]]) -> list[_LoadedFile]:
+    """Read, parse and convert record files (kind, id, absolute path, shown path): a worker's share."""
+    out = []
+    for kind, record_id, full, shown in jobs:
+        own = Problems()
+        doc = strictyaml.load_file(full, shown, own, max_bytes=schema.RECORD_BYTES)
+        if doc is None:
+            out.append(_LoadedFile(None, tuple(own.items), {}))
+            continue
+        loaded = Loaded(Source(kind, record_id, shown, doc), schema.convert(kind, record_id, doc, shown, own))
+        out.append(_LoadedFile(loaded.record, tuple(own.items), loaded.texts))
+    return out
+
+
+def _load_in_parallel(jobs: list[tuple[str, str, str, str]], workers: int) -> list[_LoadedFile] | None:
+    """:func:`_load_files` over ``workers`` processes, results in the order of ``jobs`` (so the build is
+    the same as reading them one by one); None if worker processes cannot be had (the caller reads the
+    files itself). Forked where the system forks (nothing to import again), spawned elsewhere."""
+    import concurrent.futures
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" and "fork" in methods else "spawn")
+    size = max(50, -(-len(jobs) // (workers * 8)))  # a few chunks a worker: an even share, little waiting
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [one for chunk in pool.map(_load_files, chunks) for one in chunk]
+    except (OSError, concurrent.futures.process.BrokenProcessPool, pickle.PicklingError):
+        return None
+
+
+class _DocumentReadAgain:
+    """A record's parsed document, read again from its file when a message needs a position (records
+    loaded by worker processes come back without theirs; see :class:`_LoadedFile`)."""
+
+    def __init__(self, full: str, shown: str) -> None:
+        self._where = (full, shown)
+        self._doc: strictyaml.Document | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._doc is None:
+            self._doc = strictyaml.load_file(*self._where, Problems(), max_bytes=schema.RECORD_BYTES) \
+                or strictyaml.Document({})
+        return getattr(self._doc, name)
 
 
 def _read_source(kind: str, record_id: str, full: str, shown: str, problems: Problems,
@@ -282,7 +389,7 @@ def _read_source(kind: str, record_id: str, full: str, shown: str, problems: Pro
         doc = strictyaml.load_file(full, shown, problems, max_bytes=schema.RECORD_BYTES)
         return Source(kind, record_id, shown, doc) if doc is not None else None
     memo.seen("sources", shown)
-    sig = signature(full)
+    sig = memo.signature(full)
     known = memo.sources.get(shown)
     if known is not None and known[0] == sig:
         problems.items.extend(known[2])
@@ -387,6 +494,28 @@ class Loaded:
                      if isinstance(leaf[1], schema.Id | schema.FilePath)
                      or (isinstance(leaf[1], schema.Text) and leaf[1].markdown))
 
+    @functools.cached_property
+    def texts(self) -> dict[strictyaml.Path, TextFindings]:
+        """What each Markdown text of the record says of itself (record links, map links, promises),
+        found once per record: a LoadMemo keeps the record, and with it these, while its file is
+        unchanged, so a `mkdocs serve` update looks again only at the texts of the files saved."""
+        return {at: TextFindings.of(text) for at, declared, text in self.links
+                if isinstance(declared, schema.Text) and isinstance(text, str)}
+
+
+@dataclass(frozen=True)
+class TextFindings:
+    """The record links, map links and dead promises in one Markdown text (:mod:`projarchive.textlinks`)."""
+
+    links: tuple[textlinks.RecordLink, ...]
+    map_links: bool
+    dead_promises: tuple[tuple[int, str], ...]
+
+    @classmethod
+    def of(cls, text: str) -> TextFindings:
+        return cls(tuple(textlinks.record_links(text)), bool(textlinks.map_links(text)),
+                   tuple(textlinks.dead_promises(text)))
+
 
 Records = dict[str, dict[str, Loaded]]  # kind -> id -> loaded record
 
@@ -397,7 +526,8 @@ def convert_records(sources: Sources, problems: Problems, memo: LoadMemo | None 
     records: Records = {kind: {} for kind in RECORD_FOLDERS}
     for s in sources.records:
         if memo is None:
-            records[s.kind][s.id] = Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
+            done = sources.converted.get(s.path)  # its problems were reported with the reading
+            records[s.kind][s.id] = done or Loaded(s, schema.convert(s.kind, s.id, s.doc, s.path, problems))
             continue
         memo.seen("converted", s.path)
         known = memo.converted.get(s.path)
@@ -419,8 +549,7 @@ def _valid(records: Records, kind: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- 3. check references
 
 
-@dataclass(frozen=True)
-class _Referrer:
+class _Referrer(NamedTuple):
     """Where a reference is made from: a record (or news post), its file and positions."""
 
     kind: str
@@ -433,23 +562,25 @@ def check_references(records: Records, sources: Sources, problems: Problems, roo
     """Every :class:`~projarchive.schema.Id` declared in the schema names a record of its kind and role,
     in records and news posts alike, and so does every record link in Markdown text
     (:mod:`projarchive.textlinks`); and each theme or region has one spelling."""
-    referrers: list[tuple[_Referrer, Iterable[tuple[strictyaml.Path, schema.Type, Any]], Any]] = [
-        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links, loaded.record)
+    referrers: list[tuple[_Referrer, Iterable[tuple[strictyaml.Path, schema.Type, Any]], Any,
+                          dict[strictyaml.Path, TextFindings]]] = [
+        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links, loaded.record, loaded.texts)
         for kind, table in records.items() for rid, loaded in table.items()
     ]
-    referrers += [(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post), post)
+    referrers += [(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post), post, {})
                   for post, doc in sources.posts]
     valid = {kind: _valid(records, kind) for kind in RECORD_FOLDERS}
-    for referrer, links, record in referrers:
+    for referrer, links, record, texts in referrers:
         for at, declared, target in links:
             if isinstance(declared, schema.Id):
                 message = _reference_problem(declared, target, referrer, valid, sources.present)
                 if message:
                     mark = referrer.doc.mark(at)
                     problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
-            elif isinstance(declared, schema.Text) and declared.markdown:
-                _check_text(target, record, referrer, at, valid, sources.present, problems, root)
-    projects = [(loaded.record, loaded.source.doc) for loaded in records["project"].values()]
+            elif isinstance(declared, schema.Text) and declared.markdown and isinstance(target, str):
+                found = texts.get(at) or TextFindings.of(target)
+                _check_text(target, found, record, referrer, at, valid, sources.present, problems, root)
+    projects = _newest_first((loaded.record, loaded.source.doc) for loaded in records["project"].values())
     for key in ("themes", "regions"):
         for project, doc, i, name, other in _tags(projects, key)[1]:
             mark = doc.mark((key, i))
@@ -502,15 +633,16 @@ def check_programme_cycles(records: Records, problems: Problems) -> None:
                      "Remove the 'programme' line that is wrong")
 
 
-def _check_text(text: str, record: Any, referrer: _Referrer, at: Any, valid: dict[str, dict[str, Any]],
-                present: dict[str, frozenset[str]], problems: Problems, root: str | None) -> None:
-    """The record links and calls to action of one Markdown text (:mod:`projarchive.textlinks`),
-    each problem reported at the line and column of the words concerned."""
+def _check_text(text: str, found: TextFindings, record: Any, referrer: _Referrer, at: Any,
+                valid: dict[str, dict[str, Any]], present: dict[str, frozenset[str]], problems: Problems,
+                root: str | None) -> None:
+    """The record links and calls to action of one Markdown text (``found`` in it by
+    :mod:`projarchive.textlinks`), each problem reported at the line and column of the words concerned."""
     def report(needle: str, message: str) -> None:
         line, column = _locate(root, referrer, at, needle)
         problems.add(referrer.path, line, column, strictyaml.dotted(at), message)
 
-    for link in textlinks.record_links(text):
+    for link in found.links:
         written = text[link.offset:].split(")", 1)[0] + ")"
         if not link.id:
             report(written, f"link {written}: '{link.written}' names no {link.kind}; write {link.scheme}:<id>")
@@ -524,10 +656,10 @@ def _check_text(text: str, record: Any, referrer: _Referrer, at: Any, valid: dic
         if link.image and resource is not None and not first.lower().endswith((".pdf", *filefacts.IMAGE_EXTENSIONS)):
             report(written, f"link {written}: a picture of '{link.id}' needs a PDF or an image as its first file; "
                             "link it as [text](resource:…) instead of ![text](resource:…)")
-    if textlinks.map_links(text) and not (getattr(record, "sites", None) or getattr(record, "sites_note", None)):
+    if found.map_links and not (getattr(record, "sites", None) or getattr(record, "sites_note", None)):
         report("](#map)", "links to the map (#map), but this project has no 'sites' to draw on it; add its places "
                           "under 'sites', or say why they are not known in 'sites_note'")
-    for offset, words in textlinks.dead_promises(text):
+    for offset, words in found.dead_promises:
         report(text[offset:].split("\n", 1)[0], f"'{words}' promises something to follow, but the paragraph links to "
                "nothing; link what it means, e.g. [Download the report](download:<resource id>), "
                "[the toolkit](resource:<resource id>) or [use the map](#map), or reword it")
@@ -573,24 +705,34 @@ def _reference_problem(ref: schema.Id, target: str, referrer: _Referrer, valid: 
     return None
 
 
-def _tags(projects: Iterable[tuple[Any, strictyaml.Document | None]], key: str
-          ) -> tuple[tuple[Tag, ...], list[tuple[Any, Any, int, str, str]]]:
-    """Projects grouped by theme or region (newest first in each), and the spellings that clash
-    (project, document, index, name, the spelling seen first): two names with one slug would share a page."""
-    def newest_first(pd: tuple[Any, Any]) -> tuple[int, str]:
+def _newest_first(projects: Iterable[tuple[Any, strictyaml.Document | None]]
+                  ) -> list[tuple[Any, strictyaml.Document | None]]:
+    """(project, document) pairs newest first, then by title; the order :func:`_tags` groups them in."""
+    def key(pd: tuple[Any, Any]) -> tuple[int, str]:
         p = pd[0]  # may be a Partial with no start or title
         return (-(p.start.first_day.toordinal() if p.start else 0), (p.title or "").casefold())
 
+    return sorted(projects, key=key)
+
+
+def _tags(projects: list[tuple[Any, strictyaml.Document | None]], key: str
+          ) -> tuple[tuple[Tag, ...], list[tuple[Any, Any, int, str, str]]]:
+    """Projects grouped by theme or region (newest first in each: ``projects`` are in the order
+    :func:`_newest_first` gives), and the spellings that clash (project, document, index, name, the
+    spelling seen first): two names with one slug would share a page."""
     by_slug: dict[str, tuple[str, list[Any]]] = {}
     clashes = []
-    for project, doc in sorted(projects, key=newest_first):
+    for project, doc in projects:
         for i, name in enumerate(getattr(project, key)):
             slug = tag_slug(name)
+            known = by_slug.get(slug)
+            if known is None:
+                by_slug[slug] = (name, [project])
             # one name written with different code points (é as one character, or e and an accent) is one name
-            if slug in by_slug and unicodedata.normalize("NFC", by_slug[slug][0]) != unicodedata.normalize("NFC", name):
-                clashes.append((project, doc, i, name, by_slug[slug][0]))
-                continue
-            by_slug.setdefault(slug, (name, []))[1].append(project)
+            elif known[0] == name or unicodedata.normalize("NFC", known[0]) == unicodedata.normalize("NFC", name):
+                known[1].append(project)
+            else:
+                clashes.append((project, doc, i, name, known[0]))
     tags = tuple(Tag(name, slug, tuple(ps)) for slug, (name, ps) in sorted(by_slug.items(), key=lambda kv: kv[1][0].casefold()))
     return tags, clashes
 
@@ -634,7 +776,7 @@ def _measure(resources_dir: str, rel: str, cache: filefacts.FactsCache | None,
     if memo is not None:
         memo.seen("facts", rel)
         if filefacts.check_relative_path(rel) is None:
-            sig = signature(os.path.join(resources_dir, *rel.split("/")))
+            sig = memo.signature(os.path.join(resources_dir, *rel.split("/")))
             known = memo.facts.get(rel)
             if sig is not None and known is not None and known[0] == sig:
                 if cache is not None and known[1] is not None:
@@ -690,7 +832,7 @@ def index(root: str, build_date: dt.date, records: Records,
         for at, declared, target in schema.leaves(schema.NEWS_LINKS, post):
             if isinstance(declared, schema.Id):
                 news_about[(declared.kind, target)].append(post)
-    by_tag = [(p, None) for p in projects.values()]
+    by_tag = _newest_first((p, None) for p in projects.values())
     return Catalogue(
         root=root,
         build_date=build_date,

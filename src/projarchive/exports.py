@@ -226,11 +226,16 @@ def export_files(cat: Catalogue, router: Router, cache: ExportCache | None = Non
         cache.texts.clear()
     out = {}
     for kind, folder in RECORD_FOLDERS.items():
-        if kind not in cache.texts or changed is None or any(k == kind for k, _ in changed):
-            table = getattr(cat, folder)
+        table = getattr(cat, folder)
+        if kind in cache.texts and changed is not None:
+            # with every row as it was, the export's text is as it was: 10,000 rows need not be joined again
+            again = _rows_changed(cat, router, cache, kind, table, changed, products)
+        else:
+            again = True
             for ref in changed or ():
                 if ref[0] == kind:
                     cache.rows.pop(ref, None)
+        if again:
             lines = []
             for record_id in sorted(table):
                 line = cache.rows.get((kind, record_id))
@@ -244,3 +249,22 @@ def export_files(cat: Catalogue, router: Router, cache: ExportCache | None = Non
                                  cache.headers[kind] + "".join(c for _, c in lines) if lines else "")
         out[f"api/{folder}.json"], out[f"api/{folder}.csv"] = cache.texts[kind]
     return out
+
+
+def _rows_changed(cat: Catalogue, router: Router, cache: ExportCache, kind: str, table: dict[str, Any],
+                  changed: set[tuple[str, str]], products: Products | None) -> bool:
+    """Make again the rows of the ``changed`` records of ``kind`` (dropping those no longer in ``table``);
+    whether any of them differs from its row before, or came or went."""
+    differ = False
+    for ref in changed:
+        if ref[0] != kind:
+            continue
+        before = cache.rows.pop(ref, None)
+        if ref[1] in table:
+            row = without_addresses_in(_ROW[kind](cat, router, table[ref[1]], products))
+            cache.headers[kind] = _csv_line(list(row))
+            now = cache.rows[ref] = (_row(row), _csv_line([safe_cell(v) for v in row.values()]))
+            differ = differ or now != before
+        else:
+            differ = differ or before is not None
+    return differ

@@ -43,14 +43,15 @@ from .render import render
 log = logging.getLogger("mkdocs.hooks.archive")  # `mkdocs serve -v` shows a failure's traceback
 
 Ref = tuple[str, str]  # (kind, id) of a record
-Snapshot = dict[str, tuple[int, int, int]]  # path -> (size, inode, modification time in ns)
+Snapshot = dict[str, tuple[int, int, int, int]]  # path -> (size, inode, modification and change times in ns),
+# as catalogue.signature has them: the loader takes a record file's from here instead of asking the system again
 
 
 # --------------------------------------------------------------------------- what changed on disk
 
 
 def take_snapshot(paths: Iterable[str]) -> Snapshot:
-    """The size, inode and modification time of every file under ``paths`` (files or folders), by
+    """The size, inode, modification and change times of every file under ``paths`` (files or folders), by
     absolute path. Hidden files and folders (an editor's swap files) are left out, as the loader
     leaves them out."""
     out: Snapshot = {}
@@ -62,7 +63,7 @@ def take_snapshot(paths: Iterable[str]) -> Snapshot:
                 st = os.stat(path)
             except OSError:
                 continue
-            out[path] = (st.st_size, st.st_ino, st.st_mtime_ns)
+            out[path] = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
     return out
 
 
@@ -81,7 +82,7 @@ def _walk(folder: str, out: Snapshot) -> None:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        out[entry.path] = (st.st_size, st.st_ino, st.st_mtime_ns)
+        out[entry.path] = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def changed_paths(before: Snapshot, after: Snapshot) -> set[str]:

@@ -259,10 +259,37 @@ class _SafeMarkdown(Extension):
         md.treeprocessors.register(EncodeEmails(md), "projarchive_emails", -10)
 
 
+# A paragraph of words and the punctuation of prose, and nothing Markdown (or our tree processors: no
+# '@', '&' or '%' that could spell an address) gives a meaning to: it starts with a letter (not a
+# list, heading, quote or code), holds no line break and does not end in a space (no <br>).
+_PROSE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]"
+                    r"[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff ,.;:?!'\"()/\u2018\u2019\u201c\u201d\u2013\u2014\u2026-]*"
+                    r"(?<! )")
+
+
+def _prose_html(text: str) -> str | None:
+    """``text`` as Markdown renders it, when it is paragraphs of plain prose (:data:`_PROSE`, a blank
+    line apart); None for anything else. Rendering 40,000 section bodies through Markdown took ~15 s
+    of CPU at 10,000 projects; most are prose. A test compares this with Markdown on many texts."""
+    body = text.removesuffix("\n")
+    paragraphs = body.split("\n\n")
+    if not all(_PROSE.fullmatch(paragraph) for paragraph in paragraphs):
+        return None
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+
+
 def markdown_html(text: str, *, heading_shift: int = 2, link: Any = None,
                   refs: dict[str, dict[str, Any]] | None = None) -> Markup:
     """Render a record's Markdown body; raw HTML is shown as text, never executed. ``link`` (the
     page's :class:`projarchive.pages.Links`) and ``refs`` resolve record links (projarchive.textlinks)."""
+    prose = _prose_html(text)
+    if prose is not None:
+        return Markup(prose)
+    return _markdown_html(text, heading_shift=heading_shift, link=link, refs=refs)
+
+
+def _markdown_html(text: str, *, heading_shift: int = 2, link: Any = None,
+                   refs: dict[str, dict[str, Any]] | None = None) -> Markup:
     md = _MARKDOWN.get(heading_shift)
     if md is None:  # building a Markdown instance costs more than converting a section; reuse it
         md = _MARKDOWN[heading_shift] = markdown.Markdown(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from markupsafe import escape
 
 from .assets import minified, minifies
-from .catalogue import Catalogue, LoadMemo, load_catalogue
+from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue
 from .dates import build_date
 from .feed import FEED_PATH
 from .figures import locale_for
@@ -204,6 +205,7 @@ class BuildSession:
         self._late_search: list[tuple[str, str]] = []  # pages found in the site after the build, in order
         self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
         self._background: BackgroundIndex | None = None  # the search index made again after preview updates
+        self._held: dict[str, bytes] = {}  # generated pages' content between reading and writing, compressed
 
     def _load(self) -> Catalogue:
         cache = FactsCache(os.path.join(self.config.root, CACHE_FILE))
@@ -302,6 +304,21 @@ class BuildSession:
     def generates(self, src: str) -> bool:
         """Whether the archive renders the page at ``src`` whole (a record page or a listing)."""
         return src in self.pages
+
+    def hold_content(self, src: str, html: str) -> str:
+        """A generated page's content once it is read (and indexed): kept compressed until the page is
+        written (:meth:`release_content`), and the site generator given an empty one meanwhile. Every
+        page is read before any is written; 180 MB of content at 10,000 projects would otherwise be held
+        through the writing, while Pagefind writes its index beside it (the build's peak of memory)."""
+        if src not in self.pages:
+            return html
+        self._held[src] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def release_content(self, src: str) -> str | None:
+        """The content :meth:`hold_content` kept for ``src``, as it was (None: nothing was held)."""
+        held = self._held.pop(src, None)
+        return None if held is None else zlib.decompress(held).decode("utf-8")
 
     def source_path(self, spec: PageSpec) -> str:
         """The file a generated page is made from: its YAML record, or for a listing its template.
@@ -512,14 +529,21 @@ class BuildSession:
         build date is the same (past midnight, projects may have finished)."""
         return self.serving and build_date(os.environ) == self._build_date
 
-    def preview_update(self) -> PreviewUpdate:
+    def preview_update(self, signatures: Mapping[str, Signature] | None = None) -> PreviewUpdate:
         """Load the records again (only changed files are read: catalogue.LoadMemo) and say what in the
         site changes (projarchive.preview). The new catalogue and pages are installed at once, as the
         pages are rendered from them; :meth:`preview_done` keeps them, :meth:`preview_failed` restores
-        the last good state. Raises BuildError, with every problem, when the records have problems."""
+        the last good state. Raises BuildError, with every problem, when the records have problems.
+        ``signatures``: the files as the caller has just found them (projarchive.preview.take_snapshot),
+        so that they are not looked at again."""
         assert self._graph is not None and self._search is not None, "preview outside `mkdocs serve`"
+        assert self._memo is not None
         old, old_pages, old_build = self.catalogue, self.pages, self.build
-        new = self._load()
+        self._memo.signatures = signatures
+        try:
+            new = self._load()
+        finally:
+            self._memo.signatures = None
         # thumbnails and ZIPs of the new records (a new thumbnail is drawn now: it is copied with this update)
         build = replace(old_build, products=self._make_products(new, wait=True))
         reach, undo_graph = candidates(self._graph, changed_records(old, new), new)

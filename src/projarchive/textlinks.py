@@ -67,9 +67,23 @@ def map_links(text: str) -> list[int]:
     return [m.start() for m in _MAP_LINK.finditer(text)]
 
 
+# Every promise holds one of these words: a text without any of them promises nothing. Looking for
+# them with `in` is ~30 times faster than the case-blind pattern, which runs over 120,000 texts at
+# 10,000 projects (2.7 s a load). The pattern is case-blind the Unicode way, where İ and ı match i,
+# ſ matches s and the Kelvin sign K matches k: those are made plain letters before looking.
+_PROMISE_WORDS = ("download", "click", "map", "pin")
+_PLAIN_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def may_promise(text: str) -> bool:
+    """False only if ``text`` holds no word a promise is made of (whatever their case)."""
+    low = (text if text.isascii() else text.translate(_PLAIN_LETTERS)).lower()
+    return any(word in low for word in _PROMISE_WORDS)
+
+
 def dead_promises(text: str) -> list[tuple[int, str]]:
     """Paragraphs that promise a download or a map but link to nothing: (offset, the words)."""
-    if not _PROMISE.search(text):
+    if not may_promise(text) or not _PROMISE.search(text):
         return []
     out = []
     offset = 0
