@@ -253,7 +253,9 @@ def test_carried_results_are_replaced_by_the_index_and_only_ever_shown_as_text(m
     base = serve(built.site)
     stale = {"query": "learners", "total": 1, "results": [
         {"url": "/gone/", "excerpt": "<img src=x onerror=\"window.__owned=1\">gone",
-         "meta": {"title": "<b>Stale</b> result", "type": "Project", "facts": "2001"}}]}
+         "meta": {"title": "<b>Stale</b> result", "type": "Project", "facts": "2001"}},
+        {"url": "javascript:window.__owned=2", "excerpt": "", "meta": {"title": "A script", "type": "Page"}},
+        {"url": "//elsewhere.example/", "excerpt": "", "meta": {"title": "Another host", "type": "Page"}}]}
     context = browser.new_context()
     context.add_init_script(f"sessionStorage.setItem('archive-search-carried', {json.dumps(json.dumps(stale))});")
     context.add_init_script(FIRST_SHOWN)

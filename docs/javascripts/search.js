@@ -136,11 +136,16 @@
     } catch (e) { /* storage refused or full: the results page searches for itself */ }
   }
 
-  /* The drop-down's results for `query`, if it showed any in this tab: {total, results}, or null. */
+  /* The drop-down's results for `query`, if it showed any in this tab: {total, results}, or null.
+     Only results whose address is a path on this site (as Pagefind gives them) are given back. */
   function carried(query) {
     try {
       var kept = JSON.parse(sessionStorage.getItem(CARRIED) || "null");
-      return kept && kept.query === query && Array.isArray(kept.results) ? kept : null;
+      if (!kept || kept.query !== query || !Array.isArray(kept.results)) return null;
+      kept.results = kept.results.filter(function (r) {
+        return r && typeof r.url === "string" && /^\/(?!\/)/.test(r.url);
+      });
+      return kept;
     } catch (e) {
       return null;
     }

@@ -291,8 +291,10 @@ class BuildSession:
         """The text a script or style sheet of the docs folder is published with (minified:
         projarchive.assets), or None for any other file, which is published as it is. ``path``: the
         file MkDocs would copy (None for a file made in memory)."""
+        if not path or not minifies(src):
+            return None
         docs = os.path.abspath(self.config.docs_dir)
-        if not path or not minifies(src) or os.path.commonpath([docs, os.path.abspath(path)]) != docs:
+        if os.path.commonpath([docs, os.path.abspath(path)]) != docs:
             return None
         try:
             with open(path, encoding="utf-8") as f:
