@@ -7,6 +7,7 @@ tests/test_reproducible.py: its command-line build forks, the in-process one doe
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import time
@@ -75,3 +76,19 @@ def test_a_failed_build_stops_the_child(tmp_path):
     writer = DataFileWriter(make, str(tmp_path), [])
     writer.cancel()
     assert writer._process.exitcode is not None and not writer._process.is_alive()
+
+
+
+def test_without_a_process_to_be_had_the_build_writes_them_itself(archive, monkeypatch):
+    import multiprocessing.process
+
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    archive.write("projects/p1.yml", "title: One\nstart: 2010-01-01\nend: 2011-01-01\nsummary: The first.\n")
+    result = archive.build(env={"PROJARCHIVE_WORKERS": "2"})  # asks for the forked writer, which cannot start
+    assert result.ok, result.output
+    ris = (result.site / "cite" / "projects" / "p1.ris").read_text(encoding="utf-8")
+    assert "TI  - One" in ris.splitlines()
+    assert json.loads((result.site / "api" / "projects.json").read_text(encoding="utf-8"))[0]["id"] == "p1"

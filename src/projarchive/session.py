@@ -13,6 +13,7 @@ written for the maintainer; the adapter shows them as they are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import zlib
@@ -282,10 +283,13 @@ class BuildSession:
         self._data_paths = names
         self._data = data if self.serving and data is not None else {}  # under `serve`, to tell which changed after a save
         if data is None:
-            self._data_writer = DataFileWriter(
-                lambda: public_files(self.catalogue, self.router, self.config.site_name, None, products=self.products),
-                self.site_dir, names)
-        else:
+            make = functools.partial(public_files, self.catalogue, self.router, self.config.site_name, None,
+                                     products=self.products)
+            try:
+                self._data_writer = DataFileWriter(make, self.site_dir, names)
+            except OSError:  # no process to be had (a container's limit): made and written here, as before
+                data = make()
+        if data is not None:
             write_files(self.site_dir, data)
         written = [(dest, os.path.join(self.site_dir, *dest.split("/"))) for dest in names]
         return list(self.pages.values()), documents, written
