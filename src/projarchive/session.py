@@ -144,6 +144,22 @@ class PageContent:
     toc: tuple[tuple[str, str], ...] | None = None  # (anchor, heading as escaped HTML) of each h2
 
 
+class _Held:
+    """A page's content held between its reading and its writing (:meth:`BuildSession.hold_content`),
+    compressed on the session's compressor thread; ``len()`` is its size compressed."""
+
+    __slots__ = ("_future",)
+
+    def __init__(self, future: Future[bytes]) -> None:
+        self._future = future
+
+    def compressed(self) -> bytes:
+        return self._future.result()
+
+    def __len__(self) -> int:
+        return len(self.compressed())
+
+
 class BuildSession:
     """Everything one build knows and does; see the module docstring for its life."""
 
@@ -209,7 +225,7 @@ class BuildSession:
         self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
         self._background: BackgroundIndex | None = None  # the search index made again after preview updates
         # generated pages' content between reading and writing, compressed on a thread of its own
-        self._held: dict[str, Future[bytes]] = {}
+        self._held: dict[str, _Held] = {}
         self._compressor: ThreadPoolExecutor | None = None
         self._data_writer: DataFileWriter | None = None  # the data files being written beside the build
 
@@ -336,13 +352,13 @@ class BuildSession:
             return html
         if self._compressor is None:
             self._compressor = ThreadPoolExecutor(1, thread_name_prefix="projarchive-hold")
-        self._held[src] = self._compressor.submit(zlib.compress, html.encode("utf-8"), 1)
+        self._held[src] = _Held(self._compressor.submit(zlib.compress, html.encode("utf-8"), 1))
         return ""
 
     def release_content(self, src: str) -> str | None:
         """The content :meth:`hold_content` kept for ``src``, as it was (None: nothing was held)."""
         held = self._held.pop(src, None)
-        return None if held is None else zlib.decompress(held.result()).decode("utf-8")
+        return None if held is None else zlib.decompress(held.compressed()).decode("utf-8")
 
     def source_path(self, spec: PageSpec) -> str:
         """The file a generated page is made from: its YAML record, or for a listing its template.
