@@ -191,7 +191,7 @@ def _write_in_child(make: Callable[[], dict[str, str]], site_dir: str, paths: li
         reply.send(("ok", None))
     except BuildError as e:
         reply.send(("error", str(e)))
-    except BaseException:  # a bug: its traceback, as the build's own process would show it
+    except BaseException:  # noqa: BLE001 - a bug: its traceback, as the build's own process would show it
         reply.send(("crash", "writing the data files failed:\n" + traceback.format_exc()))
     finally:
         reply.close()
