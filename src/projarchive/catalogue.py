@@ -164,7 +164,7 @@ def load_catalogue(
         problems = Problems()
         sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir, memo=memo)
         records = convert_records(sources, problems, memo)
-        check_references(records, sources, problems, root)
+        check_references(records, sources, problems, root, memo)
         facts = measure_files(root, records, problems, facts_cache, read_pages, memo)
         if memo is not None:
             memo.forget_unseen()
@@ -217,6 +217,10 @@ class LoadMemo:
         self.sources: dict[str, tuple[Signature, Source | None, tuple[Problem, ...]]] = {}
         self.converted: dict[str, tuple[Source, Loaded, tuple[Problem, ...]]] = {}
         self.facts: dict[str, tuple[Signature, filefacts.FileFacts | None, str | None]] = {}
+        # the records whose references were all good at the last load, with what they name: such a record,
+        # unchanged and naming no record that changed, is not checked again (check_references)
+        self.clean: dict[tuple[str, str], tuple[Loaded, frozenset[tuple[str, str]]]] = {}
+        self.present: dict[str, frozenset[str]] = {}  # the ids with a file at the last load, by kind
         self._seen: set[tuple[str, str]] = set()
         # each file's signature by absolute path, as the caller found them just before this load (`mkdocs
         # serve` has looked at every watched file to learn what changed): 20,000 record files and
@@ -558,28 +562,35 @@ class _Referrer(NamedTuple):
     doc: strictyaml.Document
 
 
-def check_references(records: Records, sources: Sources, problems: Problems, root: str | None = None) -> None:
+def check_references(records: Records, sources: Sources, problems: Problems, root: str | None = None,
+                     memo: LoadMemo | None = None) -> None:
     """Every :class:`~projarchive.schema.Id` declared in the schema names a record of its kind and role,
     in records and news posts alike, and so does every record link in Markdown text
-    (:mod:`projarchive.textlinks`); and each theme or region has one spelling."""
-    referrers: list[tuple[_Referrer, Iterable[tuple[strictyaml.Path, schema.Type, Any]], Any,
-                          dict[strictyaml.Path, TextFindings]]] = [
-        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links, loaded.record, loaded.texts)
-        for kind, table in records.items() for rid, loaded in table.items()
-    ]
-    referrers += [(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post), post, {})
-                  for post, doc in sources.posts]
+    (:mod:`projarchive.textlinks`); and each theme or region has one spelling.
+
+    With a ``memo`` (``mkdocs serve``), a record whose references were all good at the last load is not
+    checked again while it is the same record and names no record added, removed or changed since: what
+    makes a reference good is the named record alone (its being there, valid, of the right kind). A record
+    with a problem is always checked again, so a hint (did you mean…?) follows the records there are now."""
     valid = {kind: _valid(records, kind) for kind in RECORD_FOLDERS}
-    for referrer, links, record, texts in referrers:
-        for at, declared, target in links:
-            if isinstance(declared, schema.Id):
-                message = _reference_problem(declared, target, referrer, valid, sources.present)
-                if message:
-                    mark = referrer.doc.mark(at)
-                    problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
-            elif isinstance(declared, schema.Text) and declared.markdown and isinstance(target, str):
-                found = texts.get(at) or TextFindings.of(target)
-                _check_text(target, found, record, referrer, at, valid, sources.present, problems, root)
+    changed = _changed_since(records, sources.present, memo) if memo is not None else None
+    for kind, table in records.items():
+        for rid, loaded in table.items():
+            if changed is not None:
+                known = memo.clean.get((kind, rid)) if memo is not None else None
+                if known is not None and known[0] is loaded and known[1].isdisjoint(changed):
+                    continue
+            before = len(problems.items)
+            _check_referrer(_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links,
+                            loaded.record, loaded.texts, valid, sources.present, problems, root)
+            if memo is not None:
+                if len(problems.items) == before and loaded.valid:
+                    memo.clean[(kind, rid)] = (loaded, _named(loaded))
+                else:
+                    memo.clean.pop((kind, rid), None)
+    for post, doc in sources.posts:
+        _check_referrer(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post), post, {},
+                        valid, sources.present, problems, root)
     projects = _newest_first((loaded.record, loaded.source.doc) for loaded in records["project"].values())
     for key in ("themes", "regions"):
         for project, doc, i, name, other in _tags(projects, key)[1]:
@@ -588,6 +599,49 @@ def check_references(records: Records, sources: Sources, problems: Problems, roo
                          f"'{name}' and '{other}' differ only in {_difference(name, other)}; "
                          "use one spelling so they share a page")
     check_programme_cycles(records, problems)
+
+
+def _check_referrer(referrer: _Referrer, links: Iterable[tuple[strictyaml.Path, schema.Type, Any]], record: Any,
+                    texts: dict[strictyaml.Path, TextFindings], valid: dict[str, dict[str, Any]],
+                    present: dict[str, frozenset[str]], problems: Problems, root: str | None) -> None:
+    """The references and record links of one record or news post."""
+    for at, declared, target in links:
+        if isinstance(declared, schema.Id):
+            message = _reference_problem(declared, target, referrer, valid, present)
+            if message:
+                mark = referrer.doc.mark(at)
+                problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
+        elif isinstance(declared, schema.Text) and declared.markdown and isinstance(target, str):
+            found = texts.get(at) or TextFindings.of(target)
+            _check_text(target, found, record, referrer, at, valid, present, problems, root)
+
+
+def _named(loaded: Loaded) -> frozenset[tuple[str, str]]:
+    """(kind, id) of every record a record names: its declared references and its record links."""
+    named = {(declared.kind, target) for _, declared, target in loaded.links if isinstance(declared, schema.Id)}
+    named.update((link.kind, link.id) for found in loaded.texts.values() for link in found.links if link.id)
+    return frozenset(named)
+
+
+def _changed_since(records: Records, present: dict[str, frozenset[str]], memo: LoadMemo) -> set[tuple[str, str]]:
+    """The records added, removed or changed since the last load (a changed record is a new object), and
+    the ids whose file appeared or went (a file that does not parse is no record, but is there); the memo
+    forgets the records that are gone."""
+    changed: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()
+    for kind, table in records.items():
+        for rid, loaded in table.items():
+            seen.add((kind, rid))
+            known = memo.clean.get((kind, rid))
+            if known is None or known[0] is not loaded:
+                changed.add((kind, rid))
+    for ref in [ref for ref in memo.clean if ref not in seen]:
+        changed.add(ref)
+        del memo.clean[ref]
+    for kind, ids in present.items():
+        changed.update((kind, rid) for rid in ids ^ memo.present.get(kind, frozenset()))
+    memo.present = dict(present)
+    return changed
 
 
 def _difference(a: str, b: str) -> str:
