@@ -8,12 +8,14 @@ through MkDocs, the same edits are compared with a clean build in test_serve.py.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 from conftest import REPO, make_pdf
 
+from projarchive.catalogue import Catalogue, load_catalogue
 from projarchive.pages import site_pages
 from projarchive.preview import (
     ReferenceGraph,
@@ -86,6 +88,19 @@ def models(session: BuildSession) -> dict[str, tuple]:
             for spec in site_pages(session.catalogue, session.settings, build=session.build)}
 
 
+def assert_as_a_fresh_load(session: BuildSession) -> None:
+    """The catalogue an update derived from the last one (catalogue._index_again) is the one a load from
+    nothing makes of the same files: every derived fact, and the records in the same order."""
+    fresh = load_catalogue(session.config.root, build_date=session.catalogue.build_date,
+                           docs_dir=session.config.docs_dir)
+    for f in dataclasses.fields(Catalogue):
+        mine, theirs = getattr(session.catalogue, f.name), getattr(fresh, f.name)
+        if isinstance(mine, dict):
+            assert list(mine.items()) == list(theirs.items()) or f.name.startswith("_") and mine == theirs, f.name
+        else:
+            assert mine == theirs, f.name
+
+
 def rename(root: Path, old: str, new: str) -> None:
     (root / old).rename(root / new)
 
@@ -133,6 +148,7 @@ def test_an_update_names_exactly_the_pages_whose_model_changed(tmp_path, edit):
     data_before = dict(session._data)
     EDITS[edit](tmp_path)
     update = session.preview_update()
+    assert_as_a_fresh_load(session)
     after = models(session)
     truly_changed = {src for src in before.keys() & after.keys() if before[src] != after[src]}
     assert set(update.changed) == truly_changed
@@ -145,6 +161,25 @@ def test_an_update_names_exactly_the_pages_whose_model_changed(tmp_path, edit):
             if path not in update.removed_data} == full
     assert not set(update.removed_data) & set(full)
     assert all(data_before.get(path) != text for path, text in update.data.items())
+
+
+IN_TURN = ["an organisation is renamed", "a person moves to another organisation",
+           "a project becomes a programme by being named as one", "a project is added, with a new theme and region",
+           "a project's end date changes", "a project's title changes", "a per-project contact detail changes",
+           "a resource changes kind", "a project is deleted", "a contact is renamed", "a document changes",
+           "a resource linked only from a project's text gains a second file", "nothing the site shows changes"]
+
+
+def test_updates_one_after_another_derive_what_a_fresh_load_derives(tmp_path):
+    """Each update derives the catalogue from the last update's (not from a full load): after every one of
+    a dozen saves in turn it is still the catalogue a fresh load makes."""
+    session = serving(tmp_path)
+    for name in IN_TURN:
+        edit = next(e for e in EDITS if e.startswith(name))
+        EDITS[edit](tmp_path)
+        session.preview_update()
+        session.preview_done([])
+        assert_as_a_fresh_load(session)
 
 
 def test_an_edit_that_changes_nothing_shown_changes_no_page(tmp_path):
