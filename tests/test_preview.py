@@ -370,3 +370,32 @@ def test_a_generated_page_s_content_is_held_compressed_from_its_reading_to_its_w
     assert session.release_content("projects/one.md") is None  # given back once
     assert session.hold_content("about.md", html) == html  # a hand-written page is left to the site generator
     assert session.release_content("about.md") is None
+
+
+def test_a_snapshot_patched_with_the_paths_said_to_change_is_the_snapshot_taken_again(tmp_path):
+    """`mkdocs serve` looks again only at the files the system said changed (hooks/archive_serve.py,
+    _Saves): the snapshot it patches must be the one a walk of every file gives."""
+    from projarchive.preview import patch_snapshot
+
+    for rel, content in RECORDS.items():
+        write(tmp_path, rel, content)
+    (tmp_path / "mkdocs.yml").write_text("site_name: A\n")
+    roots = [tmp_path / "projects", tmp_path / "contacts", tmp_path / "resources", tmp_path / "mkdocs.yml"]
+    seen = take_snapshot(roots)
+    told: list[Path] = []
+
+    def said(*paths: Path) -> None:
+        told.extend(paths)
+
+    write(tmp_path, "projects/one.yml", "title: Changed\n"); said(tmp_path / "projects/one.yml")
+    write(tmp_path, "projects/new.yml", "title: New\n"); said(tmp_path / "projects/new.yml")
+    (tmp_path / "projects/two.yml").unlink(); said(tmp_path / "projects/two.yml")
+    rename(tmp_path, "contacts/raj.yml", "contacts/raj-patel.yml")
+    said(tmp_path / "contacts/raj.yml", tmp_path / "contacts/raj-patel.yml")
+    write(tmp_path, "resources/pack/a.pdf", make_pdf(4)); said(tmp_path / "resources/pack/a.pdf")
+    write(tmp_path, "projects/.one.yml.swp", "x"); said(tmp_path / "projects/.one.yml.swp")  # left out, as walks do
+    (tmp_path / "mkdocs.yml").write_text("site_name: B\n"); said(tmp_path / "mkdocs.yml")
+    said(tmp_path / "docs/index.md")  # not under the roots: not in the snapshot
+    patched = patch_snapshot(seen, [str(p) for p in told], [str(r) for r in roots])
+    assert patched == take_snapshot(roots)
+    assert patched != seen and str(tmp_path / "projects/two.yml") not in patched
