@@ -508,6 +508,12 @@ class Loaded:
                      or (isinstance(leaf[1], schema.Text) and leaf[1].markdown))
 
     @functools.cached_property
+    def files(self) -> tuple[tuple[strictyaml.Path, schema.FilePath, str], ...]:
+        """The record's file paths (:class:`~projarchive.schema.FilePath`) with where they are: what
+        phase 4 measures (most records name none)."""
+        return tuple(leaf for leaf in self.links if isinstance(leaf[1], schema.FilePath))  # type: ignore[misc]
+
+    @functools.cached_property
     def texts(self) -> dict[strictyaml.Path, TextFindings]:
         """What each Markdown text of the record says of itself (record links, map links, promises),
         found once per record: a LoadMemo keeps the record, and with it these, while its file is
@@ -819,8 +825,8 @@ def measure_files(root: str, records: Records, problems: Problems,
     read_pages = read_pages or pdfpages.shared()
     for table in records.values():
         for loaded in table.values():
-            for at, declared, rel in loaded.links:
-                if not isinstance(declared, schema.FilePath) or rel in facts:
+            for at, declared, rel in loaded.files:
+                if rel in facts:
                     continue
                 got, err = _measure(resources_dir, rel, cache, read_pages, memo)
                 if err is None:
