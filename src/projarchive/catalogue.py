@@ -909,7 +909,7 @@ def index(root: str, build_date: dt.date, records: Records,
     With the ``previous`` catalogue of the same archive and what was ``derived`` for it (``mkdocs
     serve``: a LoadMemo keeps both and ``derived`` is brought up to date), only what the records
     that changed since can touch is derived again (:func:`_index_again`); the result is equal to
-    deriving everything (tests/test_catalogue.py)."""
+    deriving everything (tests/test_preview.py, assert_as_a_fresh_load)."""
     projects: dict[str, Project] = _valid(records, "project")
     contacts: dict[str, Contact] = _valid(records, "contact")
     resources: dict[str, Resource] = _valid(records, "resource")
