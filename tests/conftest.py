@@ -346,8 +346,12 @@ class _InstalledFilesCache:
     Every build lists Material's ~14,000 theme files (``Files.add_files_from_theme``: a walk of its
     folders, then a dozen ``fnmatch`` patterns per file), a fifth of a small build's CPU time. The
     installed packages do not change during a session, so the walk of a folder under site-packages is
-    kept, and so is each (name, pattern) answer of ``fnmatch``; folders of the archive itself (its
-    overrides/) are walked every time. What a build finds is the same."""
+    kept, and so is each (name, pattern) answer of ``fnmatch``, and each answer of MkDocs' filter of
+    theme files (``Files.add_files_from_theme.<locals>.filter``: a function of the name and the
+    theme's ``static_templates`` only); folders of the archive itself (its overrides/) are walked
+    every time. What a build finds is the same."""
+
+    THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
 
     def __init__(self) -> None:
         import sysconfig
@@ -355,6 +359,7 @@ class _InstalledFilesCache:
         self.installed = os.path.realpath(sysconfig.get_paths()["purelib"])
         self.walks: dict[str, list[str]] = {}
         self.matches: dict[tuple[str, str], bool] = {}
+        self.kept: dict[tuple[str, tuple[str, ...]], bool] = {}  # (name, static_templates) -> theme filter's answer
 
     @contextlib.contextmanager
     def installed_files(self) -> Iterator[None]:
@@ -384,12 +389,33 @@ class _InstalledFilesCache:
                 hit = cache.matches[key] = original_fnmatch(name, pattern)
             return hit
 
+        original_env_list = jinja2.Environment.list_templates
+
+        def env_list_templates(env, extensions=None, filter_func=None):
+            if filter_func is None or extensions is not None or \
+                    getattr(filter_func, "__qualname__", "") != cache.THEME_FILTER:
+                return original_env_list(env, extensions, filter_func)
+            # the filter reads the name and config.theme.static_templates (and MkDocs' Markdown extensions)
+            config = filter_func.__closure__[filter_func.__code__.co_freevars.index("config")].cell_contents
+            static = tuple(sorted(config.theme.static_templates))
+            kept = cache.kept
+            names = []
+            for name in env.list_templates():
+                hit = kept.get((name, static))
+                if hit is None:
+                    hit = kept[(name, static)] = bool(filter_func(name))
+                if hit:
+                    names.append(name)
+            return names
+
         jinja2.FileSystemLoader.list_templates = list_templates
+        jinja2.Environment.list_templates = env_list_templates
         fnmatch.fnmatch = matches
         try:
             yield
         finally:
             jinja2.FileSystemLoader.list_templates = original_list
+            jinja2.Environment.list_templates = original_env_list
             fnmatch.fnmatch = original_fnmatch
 
 
