@@ -774,10 +774,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
 
+@pytest.hookimpl(trylast=True)  # after ``-m`` and ``-k`` have deselected: ``items`` is what runs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that drives Chromium says so (``@pytest.mark.browser``), so that
     ``pytest -m "not browser"`` never starts a browser: a test that uses the ``browser`` fixture
-    without the mark stops the run here. And slow tests are left out of the quick run (below)."""
+    without the mark stops the run here. And slow tests are left out of the quick run (below), and the
+    longest work comes first (``longest_first``)."""
     unmarked = [item.nodeid for item in items
                 if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None]
     if unmarked:
@@ -791,6 +793,64 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if item.get_closest_marker("slow") is not None:
                 item.add_marker(skip)
+    longest_first(config, items)
+
+
+# --------------------------------------------------------------------------- the order of the work
+
+DURATIONS_KEY = "projarchive/test-seconds"  # in pytest's cache (.pytest_cache): each test's last duration
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work of ``--dist loadscope`` a test belongs to: its module, or its class (what
+    xdist.scheduler.loadscope._split_scope does). A unit runs on one worker, so its module and class
+    fixtures are made once."""
+    return nodeid.rsplit("::", 1)[0]
+
+
+def longest_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the units of work (``xdist_scope``) in order of how long their selected tests took last time
+    (pytest's cache, written by ``pytest_sessionfinish``), longest first; a unit keeps its tests in
+    their order. xdist hands the units out in this order (``--no-loadscope-reorder`` in pyproject.toml),
+    so the long ones start at once and the short ones fill in at the end, and both workers finish
+    together: in the whole suite the four axe runs (~30 s each) no longer start last. Where nothing is
+    known yet (a fresh clone), units with browser or slow tests come first."""
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    known: dict[str, float] = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+
+    def guess(item: pytest.Item) -> float:
+        if item.nodeid in known:
+            return known[item.nodeid]
+        return 2.0 if item.get_closest_marker("browser") or item.get_closest_marker("slow") else 0.1
+
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        units.setdefault(xdist_scope(item.nodeid), []).append(item)
+    seconds = {scope: sum(guess(item) for item in unit) for scope, unit in units.items()}
+    items[:] = [item for scope in sorted(units, key=lambda u: -seconds[u]) for item in units[scope]]
+
+
+_TOOK: dict[str, float] = {}
+_SKIPPED: set[str] = set()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """How long each test took (setup, call and teardown), for ``longest_first`` next time (in the
+    controlling process under xdist: it gets every worker's reports). A skipped test says nothing about
+    how long it takes (the quick loop skips the slow ones)."""
+    _TOOK[report.nodeid] = _TOOK.get(report.nodeid, 0.0) + report.duration
+    if report.skipped:
+        _SKIPPED.add(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _TOOK:
+        return  # a worker: the controlling process writes
+    known = cache.get(DURATIONS_KEY, {})
+    known.update({nodeid: round(took, 3) for nodeid, took in _TOOK.items() if nodeid not in _SKIPPED})
+    cache.set(DURATIONS_KEY, known)
 
 
 @pytest.fixture(scope="session")
