@@ -819,6 +819,8 @@ def longest_first(config: pytest.Config, items: list[pytest.Item]) -> None:
     known: dict[str, float] = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
 
     def guess(item: pytest.Item) -> float:
+        if item.get_closest_marker("skip") is not None:  # e.g. a slow test in the quick loop (above)
+            return 0.0
         if item.nodeid in known:
             return known[item.nodeid]
         return 2.0 if item.get_closest_marker("browser") or item.get_closest_marker("slow") else 0.1
