@@ -815,8 +815,7 @@ def longest_first(config: pytest.Config, items: list[pytest.Item]) -> None:
     so the long ones start at once and the short ones fill in at the end, and both workers finish
     together: in the whole suite the four axe runs (~30 s each) no longer start last. Where nothing is
     known yet (a fresh clone), units with browser or slow tests come first."""
-    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
-    known: dict[str, float] = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+    known = last_durations(config)
 
     def guess(item: pytest.Item) -> float:
         if item.get_closest_marker("skip") is not None:  # e.g. a slow test in the quick loop (above)
@@ -830,6 +829,22 @@ def longest_first(config: pytest.Config, items: list[pytest.Item]) -> None:
         units.setdefault(xdist_scope(item.nodeid), []).append(item)
     seconds = {scope: sum(guess(item) for item in unit) for scope, unit in units.items()}
     items[:] = [item for scope in sorted(units, key=lambda u: -seconds[u]) for item in units[scope]]
+
+
+def last_durations(config: pytest.Config) -> dict[str, float]:
+    """Each test's duration in the last run that ran it (pytest's cache; nothing with -p no:cacheprovider).
+    An xdist worker gets the controlling process's reading (``pytest_configure_node``), so that every
+    worker collects the tests in the same order even if another run writes the cache meanwhile."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and DURATIONS_KEY in workerinput:
+        return workerinput[DURATIONS_KEY]
+    cache = getattr(config, "cache", None)
+    return cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook, in the controlling process
+def pytest_configure_node(node) -> None:
+    node.workerinput[DURATIONS_KEY] = last_durations(node.config)
 
 
 _TOOK: dict[str, float] = {}
