@@ -164,6 +164,8 @@ def _on_page_content_archive(html: str, page: Page, config: MkDocsConfig, files:
     if content.toc is not None:
         page.toc = get_toc([{"level": 2, "id": anchor, "name": name, "children": []}
                             for anchor, name in content.toc])
+    if content.anchors and isinstance(getattr(page, "present_anchor_ids", None), set):
+        page.present_anchor_ids.update(content.anchors)  # MkDocs checks links to anchors against these
     return content.html
 
 

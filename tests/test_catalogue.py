@@ -166,3 +166,87 @@ def test_a_load_with_a_memo_reads_only_what_changed_and_keeps_unchanged_records(
     (root / "contacts/jane.yml").write_text("kind: person\nname: Jane\n")
     third = catalogue.load_catalogue(str(root), build_date=dt.date(2026, 1, 1), memo=memo)
     assert "two" not in third.projects and "projects/two.yml" not in memo.sources
+
+
+REFERENCE_EDITS: list[tuple[str, dict[str, str | None]]] = [
+    ("a named contact is deleted", {"contacts/acme.yml": None}),
+    ("it comes back with a typo in its file name (a hint is given)", {"contacts/acmee.yml": "kind: organisation\nname: A\n"}),
+    ("the right name again", {"contacts/acmee.yml": None, "contacts/acme.yml": "kind: organisation\nname: Acme\n"}),
+    ("a named record stops parsing (no second error where it is named)", {"resources/pack.yml": "title: [\n"}),
+    ("then it is gone altogether (now the naming record is wrong)", {"resources/pack.yml": None}),
+    ("back", {"resources/pack.yml": "title: Pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: A}\n"}),
+    ("an organisation becomes a person", {"contacts/acme.yml": "kind: person\nname: Acme\n"}),
+    ("and back", {"contacts/acme.yml": "kind: organisation\nname: Acme\n"}),
+    ("the programme says it is a project", {"projects/prog.yml": "title: Programme\nstart: 2015\nsummary: G.\n"
+                                                                 "kind: project\n"}),
+    ("a record linked from text is renamed away", {"projects/prog.yml": "title: Programme\nstart: 2015\nsummary: G.\n",
+                                                   "projects/three.yml": "title: Three\nstart: 2015\nsummary: G.\n"
+                                                                         "sections:\n  - heading: H\n"
+                                                                         "    body: \"See [the pack](resource:pack).\"\n"}),
+    ("the linked record goes", {"resources/pack.yml": None}),
+    ("a record that names nothing changes, the rest is as it was",
+     {"resources/pack.yml": "title: Pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: A}\n",
+      "contacts/jane.yml": "kind: person\nname: Jane Smith\n"}),
+]
+
+
+def test_serve_checks_again_only_the_references_a_save_can_change_and_finds_what_a_full_load_finds(tmp_path,
+                                                                                                   monkeypatch):
+    """Under `mkdocs serve` (a LoadMemo) a record whose references were good is not checked again while it
+    and every record it names are unchanged; after each edit the problems are exactly a fresh load's."""
+    import os
+
+    from projarchive import catalogue
+    from projarchive.problems import ArchiveError
+
+    root = archive(tmp_path)
+    (root / "projects/Bad Name.yml").unlink()
+    (root / "resources/pack.yml").write_text("title: Pack\nkind: toolkit\nfiles:\n  - {file: pack/a.pdf, title: A}\n")
+    (root / "contacts/jane.yml").write_text("kind: person\nname: Jane\n")
+    (root / "projects/two.yml").write_text("title: Two\nstart: 2017\nsummary: S.\nprogramme: prog\n")
+    checked: list[str] = []
+    real = catalogue._check_referrer
+    monkeypatch.setattr(catalogue, "_check_referrer", lambda referrer, *a: (checked.append(referrer.id),
+                                                                           real(referrer, *a))[1])
+
+    def load(memo):
+        try:
+            catalogue.load_catalogue(str(root), build_date=dt.date(2026, 1, 1), memo=memo,
+                                     read_pages=lambda path: (2, None))
+            return []
+        except ArchiveError as e:
+            return [str(p) for p in e.problems.sorted()]
+
+    memo = catalogue.LoadMemo()
+    assert load(memo) == []
+    assert sorted(checked) == ["acme", "jane", "one", "pack", "prog", "two"]
+    seen = set()
+    problems_seen: dict[str, list[str]] = {}
+    for edit, files in REFERENCE_EDITS:
+        for rel, text in files.items():
+            path = root / rel
+            if text is None:
+                path.unlink()
+                continue
+            path.write_text(text)
+            os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000 * (len(seen) + 1)))
+        checked.clear()
+        served = load(memo)
+        skipped = set(checked)
+        assert served == load(None), edit  # the fresh load, without a memo
+        problems_seen[edit] = served
+        seen.add(edit)
+        if edit.startswith("a record that names nothing changes"):
+            # jane and pack changed; only those and the records naming them are checked again
+            assert skipped == {"jane", "pack", "one", "three"}, skipped
+    assert problems_seen["a named contact is deleted"] == [
+        "projects/one.yml:8:10: error: organisations[0].id: no contact with id 'acme'; create contacts/acme.yml"]
+    assert "did you mean 'acmee'?" in problems_seen["it comes back with a typo in its file name (a hint is given)"][0]
+    assert [p.split(": error: ")[0] for p in problems_seen["a named record stops parsing (no second error where it is named)"]] \
+        == ["resources/pack.yml:2:1"]
+    assert "projects/one.yml:5:13: error: resources[0]: no resource with id 'pack'" in \
+        problems_seen["then it is gone altogether (now the naming record is wrong)"][0]
+    assert "'acme' is a person, not an organisation" in problems_seen["an organisation becomes a person"][0]
+    assert "says 'kind: project'" in problems_seen["the programme says it is a project"][0]
+    assert "projects/three.yml:6:" in problems_seen["the linked record goes"][-1]
+    assert problems_seen["back"] == problems_seen["a record that names nothing changes, the rest is as it was"] == []

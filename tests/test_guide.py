@@ -168,3 +168,13 @@ def test_the_built_guide_shows_every_key_and_every_message(guide_page):
     page_text = text(guide_page)
     for entry in guide_entries():
         assert " ".join(entry.split()) in page_text, entry
+
+
+def test_links_to_the_key_tables_reach_them_and_the_build_says_nothing_of_them(sample, guide_page):
+    """The key tables are added to the guide after MkDocs read it; links to their headings
+    (``#keys-licences``) must still count as good, or every build says they lead nowhere."""
+    links = {a["href"][1:] for a in guide_page.select('a[href^="#keys-"]')}
+    assert "keys-licences" in links
+    for anchor in links:
+        assert guide_page.select_one(f'[id="{anchor}"]') is not None, anchor
+    assert "no such anchor" not in sample.output, sample.output

@@ -8,12 +8,14 @@ through MkDocs, the same edits are compared with a clean build in test_serve.py.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 from conftest import REPO, make_pdf
 
+from projarchive.catalogue import Catalogue, load_catalogue
 from projarchive.pages import site_pages
 from projarchive.preview import (
     ReferenceGraph,
@@ -86,6 +88,19 @@ def models(session: BuildSession) -> dict[str, tuple]:
             for spec in site_pages(session.catalogue, session.settings, build=session.build)}
 
 
+def assert_as_a_fresh_load(session: BuildSession) -> None:
+    """The catalogue an update derived from the last one (catalogue._index_again) is the one a load from
+    nothing makes of the same files: every derived fact, and the records in the same order."""
+    fresh = load_catalogue(session.config.root, build_date=session.catalogue.build_date,
+                           docs_dir=session.config.docs_dir)
+    for f in dataclasses.fields(Catalogue):
+        mine, theirs = getattr(session.catalogue, f.name), getattr(fresh, f.name)
+        if isinstance(mine, dict):
+            assert list(mine.items()) == list(theirs.items()) or f.name.startswith("_") and mine == theirs, f.name
+        else:
+            assert mine == theirs, f.name
+
+
 def rename(root: Path, old: str, new: str) -> None:
     (root / old).rename(root / new)
 
@@ -133,6 +148,7 @@ def test_an_update_names_exactly_the_pages_whose_model_changed(tmp_path, edit):
     data_before = dict(session._data)
     EDITS[edit](tmp_path)
     update = session.preview_update()
+    assert_as_a_fresh_load(session)
     after = models(session)
     truly_changed = {src for src in before.keys() & after.keys() if before[src] != after[src]}
     assert set(update.changed) == truly_changed
@@ -145,6 +161,25 @@ def test_an_update_names_exactly_the_pages_whose_model_changed(tmp_path, edit):
             if path not in update.removed_data} == full
     assert not set(update.removed_data) & set(full)
     assert all(data_before.get(path) != text for path, text in update.data.items())
+
+
+IN_TURN = ["an organisation is renamed", "a person moves to another organisation",
+           "a project becomes a programme by being named as one", "a project is added, with a new theme and region",
+           "a project's end date changes", "a project's title changes", "a per-project contact detail changes",
+           "a resource changes kind", "a project is deleted", "a contact is renamed", "a document changes",
+           "a resource linked only from a project's text gains a second file", "nothing the site shows changes"]
+
+
+def test_updates_one_after_another_derive_what_a_fresh_load_derives(tmp_path):
+    """Each update derives the catalogue from the last update's (not from a full load): after every one of
+    a dozen saves in turn it is still the catalogue a fresh load makes."""
+    session = serving(tmp_path)
+    for name in IN_TURN:
+        edit = next(e for e in EDITS if e.startswith(name))
+        EDITS[edit](tmp_path)
+        session.preview_update()
+        session.preview_done([])
+        assert_as_a_fresh_load(session)
 
 
 def test_an_edit_that_changes_nothing_shown_changes_no_page(tmp_path):
@@ -335,3 +370,32 @@ def test_a_generated_page_s_content_is_held_compressed_from_its_reading_to_its_w
     assert session.release_content("projects/one.md") is None  # given back once
     assert session.hold_content("about.md", html) == html  # a hand-written page is left to the site generator
     assert session.release_content("about.md") is None
+
+
+def test_a_snapshot_patched_with_the_paths_said_to_change_is_the_snapshot_taken_again(tmp_path):
+    """`mkdocs serve` looks again only at the files the system said changed (hooks/archive_serve.py,
+    _Saves): the snapshot it patches must be the one a walk of every file gives."""
+    from projarchive.preview import patch_snapshot
+
+    for rel, content in RECORDS.items():
+        write(tmp_path, rel, content)
+    (tmp_path / "mkdocs.yml").write_text("site_name: A\n")
+    roots = [tmp_path / "projects", tmp_path / "contacts", tmp_path / "resources", tmp_path / "mkdocs.yml"]
+    seen = take_snapshot(roots)
+    told: list[Path] = []
+
+    def said(*paths: Path) -> None:
+        told.extend(paths)
+
+    write(tmp_path, "projects/one.yml", "title: Changed\n"); said(tmp_path / "projects/one.yml")
+    write(tmp_path, "projects/new.yml", "title: New\n"); said(tmp_path / "projects/new.yml")
+    (tmp_path / "projects/two.yml").unlink(); said(tmp_path / "projects/two.yml")
+    rename(tmp_path, "contacts/raj.yml", "contacts/raj-patel.yml")
+    said(tmp_path / "contacts/raj.yml", tmp_path / "contacts/raj-patel.yml")
+    write(tmp_path, "resources/pack/a.pdf", make_pdf(4)); said(tmp_path / "resources/pack/a.pdf")
+    write(tmp_path, "projects/.one.yml.swp", "x"); said(tmp_path / "projects/.one.yml.swp")  # left out, as walks do
+    (tmp_path / "mkdocs.yml").write_text("site_name: B\n"); said(tmp_path / "mkdocs.yml")
+    said(tmp_path / "docs/index.md")  # not under the roots: not in the snapshot
+    patched = patch_snapshot(seen, [str(p) for p in told], [str(r) for r in roots])
+    assert patched == take_snapshot(roots)
+    assert patched != seen and str(tmp_path / "projects/two.yml") not in patched

@@ -418,20 +418,45 @@ def _server_watching(folder: Path):
 def test_saves_are_learnt_of_from_the_system_unless_polling_is_asked_for(tmp_path, monkeypatch, setting):
     sys.path.insert(0, str(REPO / "hooks"))
     try:
-        from archive_serve import _native_watching
+        from archive_serve import _native_watching, _Saves
     finally:
         sys.path.remove(str(REPO / "hooks"))
     from watchdog.observers.polling import PollingObserver
 
     monkeypatch.setenv("PROJARCHIVE_WATCH", setting)
     server = _server_watching(tmp_path)
+    saves = _Saves()
     try:
-        _native_watching(server, [str(tmp_path)])
+        _native_watching(server, [str(tmp_path)], saves)
         assert server._watched_paths == {str(tmp_path): 1}  # the same paths, watched once each
         if setting == "poll":
             assert isinstance(server.observer, PollingObserver)  # MkDocs' own, as it was
-        else:
-            assert not isinstance(server.observer, PollingObserver)
-            assert len(server.observer.emitters) == 1
+            return
+        assert not isinstance(server.observer, PollingObserver)
+        assert len(server.observer.emitters) == 1
+        # the paths the system names are kept for the next save, which looks again at those only
+        assert saves.take() is None  # nothing said yet: look at everything
+        server.observer.start()
+        (tmp_path / "a.yml").write_text("x")
+        (tmp_path / "b.yml").write_text("y")
+        (tmp_path / "b.yml").rename(tmp_path / "c.yml")
+        told: set[str] = set()
+        deadline = time.monotonic() + 10
+        while str(tmp_path / "c.yml") not in told:
+            assert time.monotonic() < deadline, told
+            told |= saves.take() or set()
+            time.sleep(0.05)
+        assert {str(tmp_path / name) for name in ("a.yml", "b.yml", "c.yml")} <= told
+        (tmp_path / "folder").mkdir()  # a folder made (or moved in) may bring files that have no events
+        deadline = time.monotonic() + 10
+        while not saves._everything:
+            assert time.monotonic() < deadline, "the folder was never said to be made"
+            time.sleep(0.05)
+        (tmp_path / "d.yml").write_text("z")
+        time.sleep(0.5)
+        assert saves.take() is None  # so the next save looks at every file
     finally:
+        if server.observer.is_alive():
+            server.observer.stop()
+            server.observer.join()
         server.server_close()

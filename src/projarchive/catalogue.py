@@ -30,7 +30,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -164,13 +164,20 @@ def load_catalogue(
         problems = Problems()
         sources = read_sources(root, problems, docs_dir=docs_dir, news_dir=news_dir, memo=memo)
         records = convert_records(sources, problems, memo)
-        check_references(records, sources, problems, root)
+        check_references(records, sources, problems, root, memo)
         facts = measure_files(root, records, problems, facts_cache, read_pages, memo)
         if memo is not None:
             memo.forget_unseen()
         if problems:
             raise ArchiveError(problems)
-        return index(root, build_date, records, sources.posts, facts)
+        if memo is None:
+            return index(root, build_date, records, sources.posts, facts)
+        try:
+            memo.catalogue = index(root, build_date, records, sources.posts, facts, memo.catalogue, memo.derived)
+        except BaseException:
+            memo.catalogue = None  # the next load derives everything
+            raise
+        return memo.catalogue
 
 
 @contextlib.contextmanager
@@ -217,6 +224,12 @@ class LoadMemo:
         self.sources: dict[str, tuple[Signature, Source | None, tuple[Problem, ...]]] = {}
         self.converted: dict[str, tuple[Source, Loaded, tuple[Problem, ...]]] = {}
         self.facts: dict[str, tuple[Signature, filefacts.FileFacts | None, str | None]] = {}
+        # the records whose references were all good at the last load, with what they name: such a record,
+        # unchanged and naming no record that changed, is not checked again (check_references)
+        self.clean: dict[tuple[str, str], tuple[Loaded, frozenset[tuple[str, str]]]] = {}
+        self.present: dict[str, frozenset[str]] = {}  # the ids with a file at the last load, by kind
+        self.catalogue: Catalogue | None = None  # the last catalogue a load returned, and how it was derived:
+        self.derived: Derived = Derived()  # the index of the next load starts from them (index)
         self._seen: set[tuple[str, str]] = set()
         # each file's signature by absolute path, as the caller found them just before this load (`mkdocs
         # serve` has looked at every watched file to learn what changed): 20,000 record files and
@@ -495,6 +508,12 @@ class Loaded:
                      or (isinstance(leaf[1], schema.Text) and leaf[1].markdown))
 
     @functools.cached_property
+    def files(self) -> tuple[tuple[strictyaml.Path, schema.FilePath, str], ...]:
+        """The record's file paths (:class:`~projarchive.schema.FilePath`) with where they are: what
+        phase 4 measures (most records name none)."""
+        return tuple(leaf for leaf in self.links if isinstance(leaf[1], schema.FilePath))  # type: ignore[misc]
+
+    @functools.cached_property
     def texts(self) -> dict[strictyaml.Path, TextFindings]:
         """What each Markdown text of the record says of itself (record links, map links, promises),
         found once per record: a LoadMemo keeps the record, and with it these, while its file is
@@ -558,36 +577,89 @@ class _Referrer(NamedTuple):
     doc: strictyaml.Document
 
 
-def check_references(records: Records, sources: Sources, problems: Problems, root: str | None = None) -> None:
+def check_references(records: Records, sources: Sources, problems: Problems, root: str | None = None,
+                     memo: LoadMemo | None = None) -> None:
     """Every :class:`~projarchive.schema.Id` declared in the schema names a record of its kind and role,
     in records and news posts alike, and so does every record link in Markdown text
-    (:mod:`projarchive.textlinks`); and each theme or region has one spelling."""
-    referrers: list[tuple[_Referrer, Iterable[tuple[strictyaml.Path, schema.Type, Any]], Any,
-                          dict[strictyaml.Path, TextFindings]]] = [
-        (_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links, loaded.record, loaded.texts)
-        for kind, table in records.items() for rid, loaded in table.items()
-    ]
-    referrers += [(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post), post, {})
-                  for post, doc in sources.posts]
+    (:mod:`projarchive.textlinks`); and each theme or region has one spelling.
+
+    With a ``memo`` (``mkdocs serve``), a record whose references were all good at the last load is not
+    checked again while it is the same record and names no record added, removed or changed since: what
+    makes a reference good is the named record alone (its being there, valid, of the right kind). A record
+    with a problem is always checked again, so a hint (did you mean…?) follows the records there are now."""
     valid = {kind: _valid(records, kind) for kind in RECORD_FOLDERS}
-    for referrer, links, record, texts in referrers:
-        for at, declared, target in links:
-            if isinstance(declared, schema.Id):
-                message = _reference_problem(declared, target, referrer, valid, sources.present)
-                if message:
-                    mark = referrer.doc.mark(at)
-                    problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
-            elif isinstance(declared, schema.Text) and declared.markdown and isinstance(target, str):
-                found = texts.get(at) or TextFindings.of(target)
-                _check_text(target, found, record, referrer, at, valid, sources.present, problems, root)
+    changed = _changed_since(records, sources.present, memo) if memo is not None else None
+    for kind, table in records.items():
+        for rid, loaded in table.items():
+            if changed is not None:
+                known = memo.clean.get((kind, rid)) if memo is not None else None
+                if known is not None and known[0] is loaded and known[1].isdisjoint(changed):
+                    continue
+            before = len(problems.items)
+            _check_referrer(_Referrer(kind, rid, loaded.source.path, loaded.source.doc), loaded.links,
+                            loaded.record, loaded.texts, valid, sources.present, problems, root)
+            if memo is not None:
+                if len(problems.items) == before and loaded.valid:
+                    memo.clean[(kind, rid)] = (loaded, _named(loaded))
+                else:
+                    memo.clean.pop((kind, rid), None)
+    for post, doc in sources.posts:
+        _check_referrer(_Referrer("news", post.src, post.path, doc), schema.leaves(schema.NEWS_LINKS, post), post, {},
+                        valid, sources.present, problems, root)
     projects = _newest_first((loaded.record, loaded.source.doc) for loaded in records["project"].values())
     for key in ("themes", "regions"):
-        for project, doc, i, name, other in _tags(projects, key)[1]:
+        tags, clashes = _tags(projects, key)
+        if memo is not None:
+            memo.derived.tags[key] = tags  # the index of this load groups the same projects alike
+        for project, doc, i, name, other in clashes:
             mark = doc.mark((key, i))
             problems.add(project.path, mark.line, mark.column, f"{key}[{i}]",
                          f"'{name}' and '{other}' differ only in {_difference(name, other)}; "
                          "use one spelling so they share a page")
     check_programme_cycles(records, problems)
+
+
+def _check_referrer(referrer: _Referrer, links: Iterable[tuple[strictyaml.Path, schema.Type, Any]], record: Any,
+                    texts: dict[strictyaml.Path, TextFindings], valid: dict[str, dict[str, Any]],
+                    present: dict[str, frozenset[str]], problems: Problems, root: str | None) -> None:
+    """The references and record links of one record or news post."""
+    for at, declared, target in links:
+        if isinstance(declared, schema.Id):
+            message = _reference_problem(declared, target, referrer, valid, present)
+            if message:
+                mark = referrer.doc.mark(at)
+                problems.add(referrer.path, mark.line, mark.column, strictyaml.dotted(at), message)
+        elif isinstance(declared, schema.Text) and declared.markdown and isinstance(target, str):
+            found = texts.get(at) or TextFindings.of(target)
+            _check_text(target, found, record, referrer, at, valid, present, problems, root)
+
+
+def _named(loaded: Loaded) -> frozenset[tuple[str, str]]:
+    """(kind, id) of every record a record names: its declared references and its record links."""
+    named = {(declared.kind, target) for _, declared, target in loaded.links if isinstance(declared, schema.Id)}
+    named.update((link.kind, link.id) for found in loaded.texts.values() for link in found.links if link.id)
+    return frozenset(named)
+
+
+def _changed_since(records: Records, present: dict[str, frozenset[str]], memo: LoadMemo) -> set[tuple[str, str]]:
+    """The records added, removed or changed since the last load (a changed record is a new object), and
+    the ids whose file appeared or went (a file that does not parse is no record, but is there); the memo
+    forgets the records that are gone."""
+    changed: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()
+    for kind, table in records.items():
+        for rid, loaded in table.items():
+            seen.add((kind, rid))
+            known = memo.clean.get((kind, rid))
+            if known is None or known[0] is not loaded:
+                changed.add((kind, rid))
+    for ref in [ref for ref in memo.clean if ref not in seen]:
+        changed.add(ref)
+        del memo.clean[ref]
+    for kind, ids in present.items():
+        changed.update((kind, rid) for rid in ids ^ memo.present.get(kind, frozenset()))
+    memo.present = dict(present)
+    return changed
 
 
 def _difference(a: str, b: str) -> str:
@@ -753,8 +825,8 @@ def measure_files(root: str, records: Records, problems: Problems,
     read_pages = read_pages or pdfpages.shared()
     for table in records.values():
         for loaded in table.values():
-            for at, declared, rel in loaded.links:
-                if not isinstance(declared, schema.FilePath) or rel in facts:
+            for at, declared, rel in loaded.files:
+                if rel in facts:
                     continue
                 got, err = _measure(resources_dir, rel, cache, read_pages, memo)
                 if err is None:
@@ -794,15 +866,61 @@ def _measure(resources_dir: str, rel: str, cache: filefacts.FactsCache | None,
 # --------------------------------------------------------------------------- 5. index
 
 
+@dataclass
+class Derived:
+    """What :func:`index` keeps of one catalogue for the next (``mkdocs serve``): the contacts each
+    project's appearances were made from, and each project's appearances."""
+
+    uses: dict[str, frozenset[str]] = field(default_factory=dict)  # project id -> contact ids its appearances show
+    appearances: dict[str, tuple[Appearance, ...]] = field(default_factory=dict)  # project id -> in the order made
+    # the themes and regions as check_references grouped them in this load (the same projects, in the same order)
+    tags: dict[str, tuple[Tag, ...]] = field(default_factory=dict)
+
+
+def _project_order(kv: tuple[str, Project]) -> tuple[int, str, str]:
+    return (-kv[1].start.first_day.toordinal(), kv[1].title.casefold(), kv[0])
+
+
+def _appearances_of(project: Project, contacts: dict[str, Contact]) -> tuple[tuple[Appearance, ...], int, frozenset[str]]:
+    """A project's appearances in the order :func:`index` lists them (its contacts, then its
+    organisations); how many are contacts; and the ids of every contact they show."""
+    made = []
+    uses = set()
+    for c in project.contacts:
+        base = contacts[c.id]
+        org_id = c.organisation or base.organisation
+        made.append(Appearance(project, base, c.role or base.role, c.email or base.email, c.phone or base.phone,
+                               contacts[org_id] if org_id else None))
+        uses.add(c.id)
+        if org_id:
+            uses.add(org_id)
+    listed = len(made)
+    for o in project.organisations:
+        made.append(Appearance(project, contacts[o.id], o.role, None, None, as_organisation=True))
+        uses.add(o.id)
+    return tuple(made), listed, frozenset(uses)
+
+
 def index(root: str, build_date: dt.date, records: Records,
-          posts: Iterable[tuple[NewsPost, Any]], facts: dict[str, filefacts.FileFacts]) -> Catalogue:
-    """The checked records in listing order, with every fact derived from several records."""
+          posts: Iterable[tuple[NewsPost, Any]], facts: dict[str, filefacts.FileFacts],
+          previous: Catalogue | None = None, derived: Derived | None = None) -> Catalogue:
+    """The checked records in listing order, with every fact derived from several records.
+
+    With the ``previous`` catalogue of the same archive and what was ``derived`` for it (``mkdocs
+    serve``: a LoadMemo keeps both and ``derived`` is brought up to date), only what the records
+    that changed since can touch is derived again (:func:`_index_again`); the result is equal to
+    deriving everything (tests/test_preview.py, assert_as_a_fresh_load)."""
     projects: dict[str, Project] = _valid(records, "project")
     contacts: dict[str, Contact] = _valid(records, "contact")
     resources: dict[str, Resource] = _valid(records, "resource")
     news = tuple(post for post, _ in posts)
-    ordered = dict(sorted(projects.items(),
-                          key=lambda kv: (-kv[1].start.first_day.toordinal(), kv[1].title.casefold(), kv[0])))
+    if previous is not None and derived is not None and previous.root == root and previous.build_date == build_date:
+        return _index_again(previous, derived, projects, contacts, resources, news, facts)
+    ordered = dict(sorted(projects.items(), key=_project_order))
+    if derived is not None:
+        derived.uses.clear()
+        derived.appearances.clear()
+        derived.tags.clear()
     children: dict[str, list[Project]] = defaultdict(list)
     used_by: dict[str, list[Project]] = defaultdict(list)
     appearances: dict[str, list[Appearance]] = defaultdict(list)
@@ -812,33 +930,20 @@ def index(root: str, build_date: dt.date, records: Records,
             children[project.programme].append(project)
         for r in project.resources:
             used_by[r].append(project)
-        listed = []
-        for c in project.contacts:
-            base = contacts[c.id]
-            org_id = c.organisation or base.organisation
-            a = Appearance(project, base, c.role or base.role, c.email or base.email, c.phone or base.phone,
-                           contacts[org_id] if org_id else None)
-            appearances[c.id].append(a)
-            listed.append(a)
-        project_contacts[project.id] = tuple(listed)
-        for o in project.organisations:
-            appearances[o.id].append(Appearance(project, contacts[o.id], o.role, None, None, as_organisation=True))
-    members: dict[str, list[Contact]] = defaultdict(list)
-    for contact in sorted(contacts.values(), key=lambda c: (c.name.casefold(), c.id)):
-        if contact.organisation:
-            members[contact.organisation].append(contact)
-    news_about: dict[tuple[str, str], list[NewsPost]] = defaultdict(list)
-    for post in news:
-        for at, declared, target in schema.leaves(schema.NEWS_LINKS, post):
-            if isinstance(declared, schema.Id):
-                news_about[(declared.kind, target)].append(post)
+        made, listed, uses = _appearances_of(project, contacts)
+        for a in made:
+            appearances[a.contact.id].append(a)
+        project_contacts[project.id] = made[:listed]
+        if derived is not None:
+            derived.uses[project.id] = uses
+            derived.appearances[project.id] = made
     by_tag = _newest_first((p, None) for p in projects.values())
     return Catalogue(
         root=root,
         build_date=build_date,
         projects=ordered,
-        contacts=dict(sorted(contacts.items(), key=lambda kv: (kv[1].name.casefold(), kv[0]))),
-        resources=dict(sorted(resources.items(), key=lambda kv: (kv[1].title.casefold(), kv[0]))),
+        contacts=_by_name(contacts),
+        resources=_by_title(resources),
         news=news,
         facts=facts,
         themes=_tags(by_tag, "themes")[0],
@@ -848,6 +953,119 @@ def index(root: str, build_date: dt.date, records: Records,
         _used_by={k: tuple(v) for k, v in used_by.items()},
         _appearances={k: tuple(v) for k, v in appearances.items()},
         _project_contacts=project_contacts,
-        _members={k: tuple(v) for k, v in members.items()},
-        _news_about={k: tuple(v) for k, v in news_about.items()},
+        _members=_members(contacts),
+        _news_about=_news_about(news),
+    )
+
+
+def _by_name(contacts: dict[str, Contact]) -> dict[str, Contact]:
+    return dict(sorted(contacts.items(), key=lambda kv: (kv[1].name.casefold(), kv[0])))
+
+
+def _by_title(resources: dict[str, Resource]) -> dict[str, Resource]:
+    return dict(sorted(resources.items(), key=lambda kv: (kv[1].title.casefold(), kv[0])))
+
+
+def _members(contacts: dict[str, Contact]) -> dict[str, tuple[Contact, ...]]:
+    members: dict[str, list[Contact]] = defaultdict(list)
+    for contact in sorted(contacts.values(), key=lambda c: (c.name.casefold(), c.id)):
+        if contact.organisation:
+            members[contact.organisation].append(contact)
+    return {k: tuple(v) for k, v in members.items()}
+
+
+def _news_about(news: tuple[NewsPost, ...]) -> dict[tuple[str, str], tuple[NewsPost, ...]]:
+    news_about: dict[tuple[str, str], list[NewsPost]] = defaultdict(list)
+    for post in news:
+        for at, declared, target in schema.leaves(schema.NEWS_LINKS, post):
+            if isinstance(declared, schema.Id):
+                news_about[(declared.kind, target)].append(post)
+    return {k: tuple(v) for k, v in news_about.items()}
+
+
+def _changed_ids(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """Ids added, removed or changed (an unchanged record is the same object: LoadMemo)."""
+    return {i for i in old.keys() | new.keys() if old.get(i) is not new.get(i)}
+
+
+def _index_again(previous: Catalogue, derived: Derived, projects: dict[str, Project], contacts: dict[str, Contact],
+                 resources: dict[str, Resource], news: tuple[NewsPost, ...],
+                 facts: dict[str, filefacts.FileFacts]) -> Catalogue:
+    """:func:`index` after a save: the facts derived from several records are those of ``previous``,
+    made again only where a changed record can reach. A project's appearances show the project and the
+    contacts it names (and their organisations: ``derived.uses``); the lists keyed by a contact,
+    resource or programme are made again only for the keys a changed project had or has, in listing
+    order (a stable sort by each project's place keeps each project's own order)."""
+    changed_projects = _changed_ids(previous.projects, projects)
+    changed_contacts = _changed_ids(previous.contacts, contacts)
+    ordered = (previous.projects if not changed_projects
+               else dict(sorted(projects.items(), key=_project_order)))
+    again = set(changed_projects)  # projects whose appearances are made again
+    if changed_contacts:
+        again |= {pid for pid, uses in derived.uses.items() if not uses.isdisjoint(changed_contacts)}
+    again &= previous.projects.keys() | projects.keys()
+    place = {pid: n for n, pid in enumerate(ordered)}
+
+    def sort(items: list[Any], project_of: Callable[[Any], Project]) -> tuple[Any, ...]:
+        return tuple(sorted(items, key=lambda item: place[project_of(item).id]))
+
+    # appearances: drop the old ones of projects made again, add their new ones
+    appearance_keys: set[str] = set()
+    new_appearances: dict[str, list[Appearance]] = defaultdict(list)
+    project_contacts = dict(previous._project_contacts)
+    for pid in sorted(again, key=lambda pid: place.get(pid, -1)):
+        appearance_keys.update(a.contact.id for a in derived.appearances.pop(pid, ()))
+        derived.uses.pop(pid, None)
+        project_contacts.pop(pid, None)
+        project = projects.get(pid)
+        if project is None:
+            continue
+        made, listed, uses = _appearances_of(project, contacts)
+        derived.appearances[pid], derived.uses[pid] = made, uses
+        project_contacts[pid] = made[:listed]
+        for a in made:
+            new_appearances[a.contact.id].append(a)
+    appearance_keys |= new_appearances.keys()
+    appearances = dict(previous._appearances)
+    for key in appearance_keys:
+        kept = [a for a in appearances.pop(key, ()) if a.project.id not in again]
+        both = kept + new_appearances.get(key, [])
+        if both:
+            appearances[key] = sort(both, lambda a: a.project)
+    # children and used_by, keyed by what a changed project names (before and after the save)
+    children, used_by = dict(previous._children), dict(previous._used_by)
+    for table, named in ((children, lambda p: (p.programme,) if p.programme else ()),
+                         (used_by, lambda p: p.resources)):
+        keys = {key for pid in changed_projects for p in (previous.projects.get(pid), projects.get(pid))
+                if p is not None for key in named(p)}
+        for key in keys:
+            both = [p for p in table.pop(key, ()) if p.id not in changed_projects]
+            both += [projects[pid] for pid in changed_projects if pid in projects and key in named(projects[pid])]
+            if both:
+                table[key] = sort(both, lambda p: p)
+    grouped, derived.tags = derived.tags, {}
+    if changed_projects and grouped.keys() == {"themes", "regions"}:
+        themes, regions = grouped["themes"], grouped["regions"]
+    elif changed_projects:
+        by_tag = _newest_first((p, None) for p in projects.values())
+        themes, regions = _tags(by_tag, "themes")[0], _tags(by_tag, "regions")[0]
+    else:
+        themes, regions = previous.themes, previous.regions
+    return Catalogue(
+        root=previous.root,
+        build_date=previous.build_date,
+        projects=ordered,
+        contacts=_by_name(contacts) if changed_contacts else previous.contacts,
+        resources=_by_title(resources) if _changed_ids(previous.resources, resources) else previous.resources,
+        news=news,
+        facts=facts,
+        themes=themes,
+        regions=regions,
+        _programmes=frozenset(children) | {p.id for p in projects.values() if p.kind == "programme"},
+        _children=children,
+        _used_by=used_by,
+        _appearances=appearances,
+        _project_contacts=project_contacts,
+        _members=_members(contacts) if changed_contacts else previous._members,
+        _news_about=_news_about(news) if news != previous.news else previous._news_about,
     )

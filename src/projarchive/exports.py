@@ -172,7 +172,15 @@ def to_json(rows: list[dict[str, Any]]) -> str:
 
 
 def _json_array(lines: list[str]) -> str:
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    """``[``, the lines a comma apart, ``]``: made in one join, as each piece is copied once (an export of
+    10,000 projects is ~50 MB; joining, then adding the brackets, copied it three times on every save)."""
+    if not lines:
+        return "[]\n"
+    parts = ["[\n"]
+    for line in lines:
+        parts += (line, ",\n")
+    parts[-1] = "\n]\n"
+    return "".join(parts)
 
 
 def safe_cell(value: Any) -> str:
@@ -246,7 +254,7 @@ def export_files(cat: Catalogue, router: Router, cache: ExportCache | None = Non
                                                             _csv_line([safe_cell(v) for v in row.values()]))
                 lines.append(line)
             cache.texts[kind] = (_json_array([j for j, _ in lines]),
-                                 cache.headers[kind] + "".join(c for _, c in lines) if lines else "")
+                                 "".join([cache.headers[kind], *(c for _, c in lines)]) if lines else "")
         out[f"api/{folder}.json"], out[f"api/{folder}.csv"] = cache.texts[kind]
     return out
 

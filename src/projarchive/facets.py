@@ -109,19 +109,55 @@ def facet_groups(cat: Catalogue, facets_of: Callable[[Catalogue, Project], tuple
                  ) -> tuple[tuple[FacetGroup, ...], tuple[int, int] | None]:
     """Every facet with its values and counts (for the browse form), and the span of years.
     ``facets_of``: where a project's facets come from (the pages' ProjectFacts keeps them)."""
-    counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
-    years: list[int] = []
-    for p in cat.projects.values():
-        for f in facets_of(cat, p):
-            if f.key in counts:
-                counts[f.key][f.value] = counts[f.key].get(f.value, 0) + 1
-        ys = project_years(cat, p)
-        years += [ys[0], ys[-1]]
-    groups = []
-    for key, label in FACETS.items():
-        options = tuple(
-            Option(value, n) for value, n in sorted(counts[key].items(), key=lambda kv: (kv[0].casefold(), kv[0]))
-        )
-        if options:
-            groups.append(FacetGroup(key, label, options))
-    return tuple(groups), ((min(years), max(years)) if years else None)
+    return FacetTally().groups(cat, facets_of)
+
+
+class FacetTally:
+    """The counts of :func:`facet_groups`, kept between the builds of one ``mkdocs serve``: a project
+    whose facets and years are the very objects counted last time is not counted again; the others
+    are taken out of the counts as they were and put in as they are."""
+
+    def __init__(self) -> None:
+        self._counted: dict[str, tuple[Project, tuple[Facet, ...], tuple[int, int]]] = {}
+        self._counts: dict[str, dict[str, int]] = {key: {} for key in FACETS}
+        self._years: dict[int, int] = {}
+
+    def _add(self, facets: tuple[Facet, ...], span: tuple[int, int], step: int) -> None:
+        for f in facets:
+            values = self._counts.get(f.key)
+            if values is not None:
+                n = values.get(f.value, 0) + step
+                if n:
+                    values[f.value] = n
+                else:
+                    del values[f.value]
+        for year in span:
+            n = self._years.get(year, 0) + step
+            if n:
+                self._years[year] = n
+            else:
+                del self._years[year]
+
+    def groups(self, cat: Catalogue, facets_of: Callable[[Catalogue, Project], tuple[Facet, ...]] = project_facets
+               ) -> tuple[tuple[FacetGroup, ...], tuple[int, int] | None]:
+        """:func:`facet_groups` of ``cat``."""
+        counted = self._counted
+        for gone in counted.keys() - cat.projects.keys():
+            self._add(*counted.pop(gone)[1:], -1)
+        for p in cat.projects.values():
+            facets = facets_of(cat, p)
+            known = counted.get(p.id)
+            if known is not None and known[0] is p and known[1] is facets:
+                continue  # (its years are its start and end, and the build date: the same while it is the same)
+            if known is not None:
+                self._add(known[1], known[2], -1)
+            ys = project_years(cat, p)
+            counted[p.id] = (p, facets, (ys[0], ys[-1]))
+            self._add(facets, (ys[0], ys[-1]), 1)
+        groups = []
+        for key, label in FACETS.items():
+            options = tuple(Option(value, n) for value, n in sorted(self._counts[key].items(),
+                                                                    key=lambda kv: (kv[0].casefold(), kv[0])))
+            if options:
+                groups.append(FacetGroup(key, label, options))
+        return tuple(groups), ((min(self._years), max(self._years)) if self._years else None)

@@ -22,7 +22,7 @@ from jinja2 import Environment
 from . import maps, textlinks
 from .catalogue import Catalogue, Tag, gc_paused, slugify, tag_slug
 from .cite import project_citation, resource_citation
-from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, FacetGroup, Option, facet_groups, project_facets
+from .facets import ACTIVE, FINISHED, KIND, PROGRAMME, PROJECT, FacetGroup, FacetTally, Option, project_facets
 from .figures import DEFAULT_LOCALE, format_figure
 from .files import IMAGE_EXTENSIONS, file_dest
 from .licences import LICENCES, lookup
@@ -298,6 +298,7 @@ class ProjectFacts:
     def __init__(self) -> None:
         self._cards: dict[str, tuple[Project, bool, bool, dict[str, Any]]] = {}
         self._facets: dict[str, tuple[Project, bool, bool, tuple[Any, ...]]] = {}
+        self.tally = FacetTally()  # the browse form's counts, counted again only for projects whose facets changed
 
     def card(self, cat: Catalogue, p: Project) -> dict[str, Any]:
         finished, programme = cat.is_finished(p), cat.is_programme(p)
@@ -631,7 +632,8 @@ def paginate(items: list[Any], per_page: int) -> list[list[Any]]:
 
 def _paged(first_src: str, title: str, template: str, items: list[Any], per_page: int,
            context: Callable[[list[Any]], dict[str, Any]], description: str,
-           toc: Callable[[list[Any]], tuple[tuple[str, str], ...]] = lambda chunk: ()) -> list[PageSpec]:
+           toc: Callable[[list[Any], dict[str, Any]], tuple[tuple[str, str], ...]] = lambda chunk, context: ()
+           ) -> list[PageSpec]:
     """The pages of one listing: page 1 at ``first_src``, then ``…/page/2.md`` and on."""
     chunks = paginate(items, per_page)
     sources = tuple(page_src(first_src, n) for n in range(1, len(chunks) + 1))
@@ -641,8 +643,9 @@ def _paged(first_src: str, title: str, template: str, items: list[Any], per_page
         pager = Pager(n, sources, start, start + len(chunk) - 1, len(items))
         start += len(chunk)
         page_title = title if n == 1 else f"{title} (page {n} of {len(chunks)})"
-        specs.append(PageSpec(sources[n - 1], page_title, template, {**context(chunk), "pager": pager},
-                              toc=toc(chunk), description=description))
+        made = context(chunk)
+        specs.append(PageSpec(sources[n - 1], page_title, template, {**made, "pager": pager},
+                              toc=toc(chunk, made), description=description))
     return specs
 
 
@@ -711,12 +714,12 @@ def listing_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts | None
         listing_src("resource"), "Resources", "archive/resources.html", by_kind, per_page,
         lambda chunk: {"groups": resource_groups(chunk)},
         "Toolkits, reports and other documents, by kind.",
-        toc=lambda chunk: tuple((g["kind"], g["label"]) for g in resource_groups(chunk)),
+        toc=lambda chunk, made: tuple((g["kind"], g["label"]) for g in made["groups"]),
     )
     people = [c for c in cat.contacts.values() if c.kind == "person"]
     orgs = [c for c in cat.contacts.values() if c.kind == "organisation"]
 
-    def contact_toc(chunk: list[Contact]) -> tuple[tuple[str, str], ...]:
+    def contact_toc(chunk: list[Contact], made: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         return tuple((k, label) for k, label, kind in (("people", "People", "person"),
                                                       ("organisations", "Organisations", "organisation"))
                      if any(c.kind == kind for c in chunk))
@@ -736,7 +739,7 @@ def finder_pages(cat: Catalogue, settings: Settings, facts: ProjectFacts) -> lis
     """The browse page (projects by facet, with counts) and the search results page (every kind of
     record, by words and filters). Both are forms whose state lives in the address, worked by
     docs/javascripts/finder.js with the search index; neither is a search result itself."""
-    groups, years = facet_groups(cat, facts.facets)
+    groups, years = facts.tally.groups(cat, facts.facets)
     links = {"projects": listing_src("project"), "themes": "themes/index.md", "regions": "regions/index.md",
              "programmes": "programmes/index.md", "resources": listing_src("resource"),
              "contacts": listing_src("contact")}

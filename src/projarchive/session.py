@@ -14,7 +14,9 @@ written for the maintainer; the adapter shows them as they are.
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -70,6 +72,7 @@ LISTING_TEMPLATES = frozenset({"blog.html"})
 
 # What the data files the archive writes are (projarchive.public), for messages
 _DATA_FILES = {FEED_PATH: "the Atom feed of projects and resources"}
+_ID = re.compile(r'\bid="([^"]+)"')  # an id our templates write (autoescaped, in double quotes)
 # Folders and files the build writes whole: nothing hand-written may be in them
 _RESERVED = {
     FILES_PREFIX: "files/ is where the archive publishes the documents under resources/ (add a document there, "
@@ -140,6 +143,8 @@ class PageContent:
 
     html: str
     toc: tuple[tuple[str, str], ...] | None = None  # (anchor, heading as escaped HTML) of each h2
+    # the ids the archive added to a hand-written page (the guide's key tables): links to them are good
+    anchors: tuple[str, ...] = ()
 
 
 class BuildSession:
@@ -443,7 +448,8 @@ class BuildSession:
         if addition is None:
             return PageContent(html)
         template, context = addition
-        return PageContent(html + render_page(self.env, template, context, page_url, self.url_of))
+        added = render_page(self.env, template, context, page_url, self.url_of)
+        return PageContent(html + added, anchors=tuple(html_module.unescape(a) for a in _ID.findall(added)))
 
     # ------------------------------------------------------------------ search and policies
 
