@@ -346,8 +346,12 @@ class _InstalledFilesCache:
     Every build lists Material's ~14,000 theme files (``Files.add_files_from_theme``: a walk of its
     folders, then a dozen ``fnmatch`` patterns per file), a fifth of a small build's CPU time. The
     installed packages do not change during a session, so the walk of a folder under site-packages is
-    kept, and so is each (name, pattern) answer of ``fnmatch``; folders of the archive itself (its
-    overrides/) are walked every time. What a build finds is the same."""
+    kept, and so is each (name, pattern) answer of ``fnmatch``, and each answer of MkDocs' filter of
+    theme files (``Files.add_files_from_theme.<locals>.filter``: a function of the name and the
+    theme's ``static_templates`` only); folders of the archive itself (its overrides/) are walked
+    every time. What a build finds is the same."""
+
+    THEME_FILTER = "Files.add_files_from_theme.<locals>.filter"
 
     def __init__(self) -> None:
         import sysconfig
@@ -355,6 +359,7 @@ class _InstalledFilesCache:
         self.installed = os.path.realpath(sysconfig.get_paths()["purelib"])
         self.walks: dict[str, list[str]] = {}
         self.matches: dict[tuple[str, str], bool] = {}
+        self.kept: dict[tuple[str, tuple[str, ...]], bool] = {}  # (name, static_templates) -> theme filter's answer
 
     @contextlib.contextmanager
     def installed_files(self) -> Iterator[None]:
@@ -384,12 +389,33 @@ class _InstalledFilesCache:
                 hit = cache.matches[key] = original_fnmatch(name, pattern)
             return hit
 
+        original_env_list = jinja2.Environment.list_templates
+
+        def env_list_templates(env, extensions=None, filter_func=None):
+            if filter_func is None or extensions is not None or \
+                    getattr(filter_func, "__qualname__", "") != cache.THEME_FILTER:
+                return original_env_list(env, extensions, filter_func)
+            # the filter reads the name and config.theme.static_templates (and MkDocs' Markdown extensions)
+            config = filter_func.__closure__[filter_func.__code__.co_freevars.index("config")].cell_contents
+            static = tuple(sorted(config.theme.static_templates))
+            kept = cache.kept
+            names = []
+            for name in env.list_templates():
+                hit = kept.get((name, static))
+                if hit is None:
+                    hit = kept[(name, static)] = bool(filter_func(name))
+                if hit:
+                    names.append(name)
+            return names
+
         jinja2.FileSystemLoader.list_templates = list_templates
+        jinja2.Environment.list_templates = env_list_templates
         fnmatch.fnmatch = matches
         try:
             yield
         finally:
             jinja2.FileSystemLoader.list_templates = original_list
+            jinja2.Environment.list_templates = original_env_list
             fnmatch.fnmatch = original_fnmatch
 
 
@@ -748,10 +774,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
 
+@pytest.hookimpl(trylast=True)  # after ``-m`` and ``-k`` have deselected: ``items`` is what runs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that drives Chromium says so (``@pytest.mark.browser``), so that
     ``pytest -m "not browser"`` never starts a browser: a test that uses the ``browser`` fixture
-    without the mark stops the run here. And slow tests are left out of the quick run (below)."""
+    without the mark stops the run here. And slow tests are left out of the quick run (below), and the
+    longest work comes first (``longest_first``)."""
     unmarked = [item.nodeid for item in items
                 if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None]
     if unmarked:
@@ -765,6 +793,81 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if item.get_closest_marker("slow") is not None:
                 item.add_marker(skip)
+    longest_first(config, items)
+
+
+# --------------------------------------------------------------------------- the order of the work
+
+DURATIONS_KEY = "projarchive/test-seconds"  # in pytest's cache (.pytest_cache): each test's last duration
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work of ``--dist loadscope`` a test belongs to: its module, or its class (what
+    xdist.scheduler.loadscope._split_scope does). A unit runs on one worker, so its module and class
+    fixtures are made once."""
+    return nodeid.rsplit("::", 1)[0]
+
+
+def longest_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the units of work (``xdist_scope``) in order of how long their selected tests took last time
+    (pytest's cache, written by ``pytest_sessionfinish``), longest first; a unit keeps its tests in
+    their order. xdist hands the units out in this order (``--no-loadscope-reorder`` in pyproject.toml),
+    so the long ones start at once and the short ones fill in at the end, and both workers finish
+    together: in the whole suite the four axe runs (~30 s each) no longer start last. Where nothing is
+    known yet (a fresh clone), units with browser or slow tests come first."""
+    known = last_durations(config)
+
+    def guess(item: pytest.Item) -> float:
+        if item.get_closest_marker("skip") is not None:  # e.g. a slow test in the quick loop (above)
+            return 0.0
+        if item.nodeid in known:
+            return known[item.nodeid]
+        return 2.0 if item.get_closest_marker("browser") or item.get_closest_marker("slow") else 0.1
+
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        units.setdefault(xdist_scope(item.nodeid), []).append(item)
+    seconds = {scope: sum(guess(item) for item in unit) for scope, unit in units.items()}
+    items[:] = [item for scope in sorted(units, key=lambda u: -seconds[u]) for item in units[scope]]
+
+
+def last_durations(config: pytest.Config) -> dict[str, float]:
+    """Each test's duration in the last run that ran it (pytest's cache; nothing with -p no:cacheprovider).
+    An xdist worker gets the controlling process's reading (``pytest_configure_node``), so that every
+    worker collects the tests in the same order even if another run writes the cache meanwhile."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and DURATIONS_KEY in workerinput:
+        return workerinput[DURATIONS_KEY]
+    cache = getattr(config, "cache", None)
+    return cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook, in the controlling process
+def pytest_configure_node(node) -> None:
+    node.workerinput[DURATIONS_KEY] = last_durations(node.config)
+
+
+_TOOK: dict[str, float] = {}
+_SKIPPED: set[str] = set()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """How long each test took (setup, call and teardown), for ``longest_first`` next time (in the
+    controlling process under xdist: it gets every worker's reports). A skipped test says nothing about
+    how long it takes (the quick loop skips the slow ones)."""
+    _TOOK[report.nodeid] = _TOOK.get(report.nodeid, 0.0) + report.duration
+    if report.skipped:
+        _SKIPPED.add(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _TOOK:
+        return  # a worker: the controlling process writes
+    known = cache.get(DURATIONS_KEY, {})
+    known.update({nodeid: round(took, 3) for nodeid, took in _TOOK.items() if nodeid not in _SKIPPED})
+    cache.set(DURATIONS_KEY, known)
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,11 @@ def axe_violations(page, scheme: str = "light") -> list[str]:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     options = COLOUR_OPTIONS if scheme == "dark" else AXE_OPTIONS
-    response = page.evaluate("options => axe.run(document, options)", options)
+    # the same rules, without making a CSS selector for every node checked (``selectors``: most of axe's
+    # time on a long page that passes); only a page with violations is checked again to name the nodes
+    response = page.evaluate("options => axe.run(document, options)", {**options, "selectors": False})
+    if response["violations"]:
+        response = page.evaluate("options => axe.run(document, options)", options)
     lines = []
     for v in response["violations"]:
         for node in v["nodes"]:

@@ -75,3 +75,30 @@ def test_a_warning_from_a_hook_or_the_generator_fails_the_build_as_on_the_comman
     assert any("notes.md" in line and "missing.md" in line for line in found), found
     assert found == warnings(proc.stderr), (GENERATOR, proc.stderr)
     assert result.output.rstrip().endswith(f"Aborted with {len(found)} warnings in strict mode!")
+
+
+def test_the_longest_units_of_work_are_handed_out_first():
+    """conftest.longest_first: units (a module, or a class) in order of their selected tests' last durations,
+    each keeping its tests in order; a skipped test weighs nothing; unknown browser tests before unknown others."""
+    from types import SimpleNamespace
+
+    from conftest import DURATIONS_KEY, longest_first
+
+    class Item:
+        def __init__(self, nodeid: str, *marks: str) -> None:
+            self.nodeid, self.marks = nodeid, marks
+
+        def get_closest_marker(self, name: str):
+            return name if name in self.marks else None
+
+    known = {"a.py::t1": 1.0, "a.py::t2": 0.5, "b.py::C::t": 3.0, "c.py::t": 0.5, "d.py::t": 9.0}
+    config = SimpleNamespace(cache=SimpleNamespace(get=lambda key, default: known if key == DURATIONS_KEY else default))
+    items = [Item("a.py::t1"), Item("a.py::t2"), Item("b.py::C::t"), Item("b.py::t"), Item("c.py::t"),
+             Item("d.py::t", "skip"), Item("e.py::t", "browser")]
+    longest_first(config, items)
+    assert [i.nodeid for i in items] == ["b.py::C::t", "e.py::t", "a.py::t1", "a.py::t2", "c.py::t", "b.py::t",
+                                         "d.py::t"]
+    longest_first(SimpleNamespace(), items)  # -p no:cacheprovider: no durations, browser first, nothing lost
+    assert sorted(i.nodeid for i in items) == sorted(["a.py::t1", "a.py::t2", "b.py::C::t", "b.py::t", "c.py::t",
+                                                      "d.py::t", "e.py::t"])
+    assert items[0].nodeid == "e.py::t"

@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +27,10 @@ from conftest import REPO, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projarchive import schema, strictyaml
+from projarchive import cli, schema, strictyaml
 from projarchive.catalogue import load_catalogue
 from projarchive.dates import build_date
+from projarchive.new_project import new_project as run_new_project
 from projarchive.problems import ArchiveError, Problems
 
 KINDS = {"projects": "project", "contacts": "contact", "resources": "resource"}
@@ -164,7 +168,37 @@ def test_an_unquoted_phone_number_is_flagged_in_the_editor_but_kept_as_typed_by_
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A script run as a maintainer runs it: ``.venv/bin/python <script> [args]``, in its own process."""
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, check=False, timeout=120)
+
+
+def in_process(command: Callable[..., int], argv: list[str], answers: str = "",
+               **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """What ``command(argv, **kwargs)`` (the function a script's ``sys.exit`` returns) prints and returns, with
+    ``answers`` as its standard input: the script's exit status, output and errors, without starting Python
+    and importing the package again for every call (a test that shows the script itself works runs it: ``run``).
+    An exception other than SystemExit (argparse's) is not caught: it would be a traceback on the command line."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _stdin(io.StringIO(answers)):
+        try:
+            code = command(argv, **kwargs)
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _stdin(stream: io.StringIO) -> Iterator[None]:
+    saved, sys.stdin = sys.stdin, stream
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def validate(*args: str) -> subprocess.CompletedProcess[str]:
+    """``scripts/validate.py [args]``, in this process (``in_process``)."""
+    return in_process(cli.validate, list(args), default_root=str(REPO))
 
 
 def test_validate_passes_on_the_sample_archive():
@@ -178,7 +212,7 @@ def test_validate_reports_every_problem_and_exits_non_zero(tmp_path):
     (tmp_path / "contacts").mkdir()
     (tmp_path / "projects" / "x.yml").write_text("title: X\nstart: 2024-02-30\nsummary: S.\ntitle: Y\n", encoding="utf-8")
     (tmp_path / "contacts" / "bob.yml").write_text("kind: person\nname: Bob\nemail: bob@\n", encoding="utf-8")
-    proc = run(str(REPO / "scripts" / "validate.py"), str(tmp_path))
+    proc = validate(str(tmp_path))
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
@@ -206,7 +240,7 @@ def test_the_installed_command_validates_the_current_folder(tmp_path):
 
 
 def test_validate_refuses_a_folder_that_is_not_an_archive(tmp_path):
-    proc = run(str(REPO / "scripts" / "validate.py"), str(tmp_path))
+    proc = validate(str(tmp_path))
     assert proc.returncode == 2
     assert "has no projects/, contacts/ or resources/ folder" in proc.stderr
 
@@ -225,9 +259,14 @@ def repo(tmp_path: Path) -> Path:
 
 
 def new_project(repo: Path, *args: str, answers: str = "") -> subprocess.CompletedProcess[str]:
-    """Run scripts/new_project.py on ``repo`` with ``answers`` as its standard input."""
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "new_project.py"), "--root", str(repo), *args],
-                          input=answers, capture_output=True, text=True, check=False, timeout=120)
+    """scripts/new_project.py on ``repo`` with ``answers`` as its standard input, in this process
+    (``in_process``; the first test below runs the script itself)."""
+    return in_process(run_new_project, ["--root", str(repo), *args], answers, default_root=str(REPO))
+
+
+def new_project_script(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """scripts/new_project.py on ``repo``, run as a maintainer runs it."""
+    return run(str(REPO / "scripts" / "new_project.py"), "--root", str(repo), *args)
 
 
 def filled(text: str) -> str:
@@ -237,8 +276,8 @@ def filled(text: str) -> str:
 
 def test_new_project_writes_a_commented_record_that_fails_until_its_placeholders_are_replaced(repo):
     title = 'Take Ten: "people" & C# toolkit #2 — café: 1:20 £5'
-    proc = new_project(repo, "--id", "take-ten", "--title", title, "--start", "2009-04-01", "--end", "2010-03-31",
-                       "--summary", "One paragraph: with a colon, 'quotes' and # a hash.")
+    proc = new_project_script(repo, "--id", "take-ten", "--title", title, "--start", "2009-04-01",
+                              "--end", "2010-03-31", "--summary", "One paragraph: with a colon, 'quotes' and # a hash.")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ("wrote projects/take-ten.yml; replace its placeholders (REPLACE THIS: …), "
                            "then run .venv/bin/projarchive-validate\n")
@@ -249,7 +288,7 @@ def test_new_project_writes_a_commented_record_that_fails_until_its_placeholders
     assert sum(1 for ln in lines if ln.lstrip().startswith("#")) >= 10, "the scaffold explains the optional keys"
 
     # as written it cannot be published: each placeholder is an error, with file, line, column and key
-    check = run(str(REPO / "scripts" / "validate.py"), str(repo))
+    check = validate(str(repo))
     assert check.returncode == 1
     heading = next(n for n, ln in enumerate(lines, 1) if ln.startswith("  - heading:"))
     assert check.stderr.splitlines() == [
@@ -379,8 +418,6 @@ def test_new_project_stops_cleanly_at_the_end_of_its_input(repo, answers):
 
 
 def test_new_project_stops_cleanly_on_ctrl_c(repo, monkeypatch, capsys):
-    from projarchive.new_project import new_project as run_new_project
-
     def interrupted(prompt: str) -> str:
         raise KeyboardInterrupt
 
