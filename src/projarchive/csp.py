@@ -15,6 +15,7 @@ Pagefind's WebAssembly search run; it does not allow JavaScript ``eval``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -62,6 +63,7 @@ def inline_scripts(html: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=1024)  # the theme's few scripts, on every page
 def script_hash(body: str) -> str:
     """The CSP source allowing exactly this inline script: ``'sha256-<base64>'``."""
     digest = hashlib.sha256(body.encode("utf-8")).digest()

@@ -13,6 +13,10 @@ live in the pure modules it calls:
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from . import csp
@@ -20,8 +24,10 @@ from .catalogue import Catalogue
 from .cite import citation_files
 from .exports import ExportCache, export_files
 from .feed import FEED_PATH, FeedCache, atom_feed
+from .model import RECORD_FOLDERS
+from .problems import BuildError
 from .products import Products
-from .router import Router
+from .router import Router, citation_dest
 from .search import html_files
 
 
@@ -94,3 +100,98 @@ def _citations(catalogue: Catalogue, router: Router, site_name: str, cache: Publ
                                                                             only=(kind, record_id))
             out.update(files)
     return out
+
+
+def public_paths(catalogue: Catalogue) -> list[str]:
+    """The paths :func:`public_files` gives, in its order, without making any file's text: what the
+    site will have, known before the files are made (:class:`DataFileWriter`)."""
+    paths = [f"api/{folder}.{ext}" for folder in RECORD_FOLDERS.values() for ext in ("json", "csv")]
+    paths.append(FEED_PATH)
+    for kind, ids in (("project", catalogue.projects), ("resource", catalogue.resources)):
+        paths += [citation_dest(kind, record_id, ext) for record_id in ids for ext in ("json", "bib", "ris")]
+    return paths
+
+
+def write_files(site_dir: str, data: Mapping[str, str]) -> None:
+    """Write each data file (path under the site -> text), making each folder once (37,000 citation
+    files at 10,000 projects are in two folders)."""
+    made: set[str] = set()
+    for dest, text in data.items():
+        path = os.path.join(site_dir, *dest.split("/"))
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+
+class DataFileWriter:
+    """Makes and writes the data files beside the build: a forked process computes
+    :func:`public_files` and writes them while the site generator reads the pages, on the other core.
+
+    They are a few seconds of a build's one busy thread (7,500 files and the exports at 2,000
+    projects, 37,500 at 10,000) that need nothing the pages make; the build only needs their
+    paths (:func:`public_paths`) at once, and the files on disk before it copies files
+    (:meth:`wait`). The child works on the catalogue as it was when forked (copy-on-write) and
+    sends back only whether it succeeded; the files are those writing them here would give, and
+    the child checks they are exactly the paths promised."""
+
+    def __init__(self, make: Callable[[], dict[str, str]], site_dir: str, paths: list[str]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._reply, child_end = context.Pipe(duplex=False)
+        self._process = context.Process(target=_write_in_child, args=(make, site_dir, paths, child_end),
+                                        name="projarchive-data-files", daemon=True)
+        self._process.start()
+        child_end.close()
+
+    @staticmethod
+    def possible() -> bool:
+        """Whether the system forks (Linux): the child needs the catalogue without sending it."""
+        import multiprocessing
+
+        return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+    def wait(self) -> None:
+        """Until every file is written; the child's error, if it had one, as the build's."""
+        try:
+            outcome = self._reply.recv()
+        except EOFError:  # the child died without a word (killed, out of memory)
+            outcome = ("stopped", None)
+        finally:
+            self._process.join()
+            self._reply.close()
+        kind, message = outcome
+        if kind == "error":
+            raise BuildError(message)
+        if kind == "stopped":
+            raise BuildError(f"the process writing the exports, the feed and the citation files stopped before it "
+                             f"was done (exit status {self._process.exitcode}: out of memory, or killed); build "
+                             "again, or set PROJARCHIVE_WORKERS=1 to write them in the build's own process")
+        if kind == "crash":
+            raise RuntimeError(message)
+
+    def cancel(self) -> None:
+        """Stop the child (a build that failed meanwhile); safe to call after :meth:`wait`."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._reply.close()
+
+
+def _write_in_child(make: Callable[[], dict[str, str]], site_dir: str, paths: list[str], reply) -> None:
+    try:
+        data = make()
+        if list(data) != paths:
+            raise RuntimeError(f"the data files made ({len(data)}) are not the ones listed ({len(paths)}): "
+                               "public_paths must follow public_files")
+        write_files(site_dir, data)
+        reply.send(("ok", None))
+    except BuildError as e:
+        reply.send(("error", str(e)))
+    except BaseException:  # noqa: BLE001 - a bug: its traceback, as the build's own process would show it
+        reply.send(("crash", "writing the data files failed:\n" + traceback.format_exc()))
+    finally:
+        reply.close()

@@ -13,19 +13,21 @@ written for the maintainer; the adapter shows them as they are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_module
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import escape
 
 from .assets import minified, minifies
-from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue
+from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue, parallel_workers
 from .dates import build_date
 from .feed import FEED_PATH
 from .figures import locale_for
@@ -56,7 +58,7 @@ from .preview import ReferenceGraph, candidates, changed_documents, changed_reco
 from .privacy import EmailPrivacy, without_addresses, without_addresses_in
 from .problems import ArchiveError, BuildError
 from .products import CACHE_DIR, Products, make_products
-from .public import PolicyWriter, PublicCache, public_files
+from .public import DataFileWriter, PolicyWriter, PublicCache, public_files, public_paths, write_files
 from .publish import Publisher, lock_wait, nothing_built
 from .render import SharedParts, make_environment
 from .router import Router, listing_src, record_src
@@ -147,6 +149,22 @@ class PageContent:
     anchors: tuple[str, ...] = ()
 
 
+class _Held:
+    """A page's content held between its reading and its writing (:meth:`BuildSession.hold_content`),
+    compressed on the session's compressor thread; ``len()`` is its size compressed."""
+
+    __slots__ = ("_future",)
+
+    def __init__(self, future: Future[bytes]) -> None:
+        self._future = future
+
+    def compressed(self) -> bytes:
+        return self._future.result()
+
+    def __len__(self) -> int:
+        return len(self.compressed())
+
+
 class BuildSession:
     """Everything one build knows and does; see the module docstring for its life."""
 
@@ -157,6 +175,7 @@ class BuildSession:
         if problem:
             raise BuildError(problem)
         self.config = config
+        self._environ = env
         self.serving = config.command == "serve"
         # "0": every page renders every part itself (a test compares); see render.SharedParts
         self.share_parts = env.get("PROJARCHIVE_NAV_CACHE") != "0"
@@ -210,7 +229,10 @@ class BuildSession:
         self._late_search: list[tuple[str, str]] = []  # pages found in the site after the build, in order
         self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
         self._background: BackgroundIndex | None = None  # the search index made again after preview updates
-        self._held: dict[str, bytes] = {}  # generated pages' content between reading and writing, compressed
+        # generated pages' content between reading and writing, compressed on a thread of its own
+        self._held: dict[str, _Held] = {}
+        self._compressor: ThreadPoolExecutor | None = None
+        self._data_writer: DataFileWriter | None = None  # the data files being written beside the build
 
     def _load(self) -> Catalogue:
         cache = FactsCache(os.path.join(self.config.root, CACHE_FILE))
@@ -250,12 +272,19 @@ class BuildSession:
         documents = [(file_dest(rel), os.path.join(self.config.root, RECORD_FOLDERS["resource"], *rel.split("/")))
                      for rel in self.catalogue.facts]
         documents += self.products.documents()  # thumbnails and ZIPs, copied from the cache
-        data = public_files(self.catalogue, self.router, self.config.site_name, self._public,
-                            products=self.products)
+        # a build of many records makes and writes its data files in a forked process meanwhile (public.DataFileWriter)
+        beside = (not self.serving and DataFileWriter.possible()
+                  and parallel_workers(len(self.catalogue.projects) + len(self.catalogue.contacts)
+                                       + len(self.catalogue.resources), self._environ) > 1)
+        if beside:
+            data, names = None, public_paths(self.catalogue)
+        else:
+            data = public_files(self.catalogue, self.router, self.config.site_name, self._public, products=self.products)
+            names = list(data)
         generated = {src: f"the page '{spec.title}'" for src, spec in self.pages.items()}
         generated |= {dest: f"the document resources/{dest[len(FILES_PREFIX):]}" if dest.startswith(FILES_PREFIX)
                       else "a thumbnail or ZIP the build makes" for dest, _ in documents}
-        generated |= {dest: _DATA_FILES.get(dest, "an open data export") for dest in data}
+        generated |= {dest: _DATA_FILES.get(dest, "an open data export") for dest in names}
         docs = os.path.basename(self.config.docs_dir.rstrip("/\\"))
         clashes = []
         for src in sorted(existing):
@@ -272,13 +301,18 @@ class BuildSession:
                                "part of the site; see the maintainer guide's 'SVG images'")
         if clashes:
             raise BuildError("\n".join(clashes))
-        self._data_paths = list(data)
-        self._data = data if self.serving else {}  # under `serve`, to tell which changed after a save
-        written = []
-        for dest, text in data.items():
-            path = os.path.join(self.site_dir, *dest.split("/"))
-            self.write_data(path, text)
-            written.append((dest, path))
+        self._data_paths = names
+        self._data = data if self.serving and data is not None else {}  # under `serve`, to tell which changed after a save
+        if data is None:
+            make = functools.partial(public_files, self.catalogue, self.router, self.config.site_name, None,
+                                     products=self.products)
+            try:
+                self._data_writer = DataFileWriter(make, self.site_dir, names)
+            except OSError:  # no process to be had (a container's limit): made and written here, as before
+                data = make()
+        if data is not None:
+            write_files(self.site_dir, data)
+        written = [(dest, os.path.join(self.site_dir, *dest.split("/"))) for dest in names]
         return list(self.pages.values()), documents, written
 
     @staticmethod
@@ -316,16 +350,20 @@ class BuildSession:
         """A generated page's content once it is read (and indexed): kept compressed until the page is
         written (:meth:`release_content`), and the site generator given an empty one meanwhile. Every
         page is read before any is written; 180 MB of content at 10,000 projects would otherwise be held
-        through the writing, while Pagefind writes its index beside it (the build's peak of memory)."""
+        through the writing, while Pagefind writes its index beside it (the build's peak of memory).
+        zlib works without Python's lock, so the compressing is done on a thread of its own, on the
+        other core, while the site generator reads the next page."""
         if src not in self.pages:
             return html
-        self._held[src] = zlib.compress(html.encode("utf-8"), 1)
+        if self._compressor is None:
+            self._compressor = ThreadPoolExecutor(1, thread_name_prefix="projarchive-hold")
+        self._held[src] = _Held(self._compressor.submit(zlib.compress, html.encode("utf-8"), 1))
         return ""
 
     def release_content(self, src: str) -> str | None:
         """The content :meth:`hold_content` kept for ``src``, as it was (None: nothing was held)."""
         held = self._held.pop(src, None)
-        return None if held is None else zlib.decompress(held).decode("utf-8")
+        return None if held is None else zlib.decompress(held.compressed()).decode("utf-8")
 
     def source_path(self, spec: PageSpec) -> str:
         """The file a generated page is made from: its YAML record, or for a listing its template.
@@ -478,8 +516,12 @@ class BuildSession:
 
     def pages_read(self) -> None:
         """Every page has been read: Pagefind writes the index while the pages are written. The
-        thumbnails drawn beside the build are finished now, before the site generator copies files."""
+        thumbnails drawn beside the build are finished now, before the site generator copies files,
+        and so are the data files written beside it (the generator finds them in place)."""
         self.products.finish()
+        writer, self._data_writer = self._data_writer, None
+        if writer is not None:
+            writer.wait()
         if self._indexer is not None:
             self._indexer.write(self.site_dir)
 
@@ -659,7 +701,13 @@ class BuildSession:
     # ------------------------------------------------------------------ the end
 
     def close(self) -> None:
-        """Stop Pagefind if it runs (safe to call twice)."""
+        """Stop Pagefind if it runs, and the data files' writer (safe to call twice)."""
+        writer, self._data_writer = self._data_writer, None
+        if writer is not None:
+            writer.cancel()
+        compressor, self._compressor = self._compressor, None
+        if compressor is not None:
+            compressor.shutdown(wait=True)
         if self._background is not None:
             self._background.cancel()
         if self._indexer is not None:
