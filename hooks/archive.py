@@ -131,9 +131,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for dest, path in documents:
         files.append(File.generated(config, dest, abs_src_path=path))
     for dest, path in data:  # written into the site folder by the archive: nothing for MkDocs to copy
-        f = File.generated(config, dest, abs_src_path=path)
-        f.__class__ = _WrittenFile
-        files.append(f)
+        files.append(_WrittenFile.generated(config, dest, abs_src_path=path))
     return files
 
 

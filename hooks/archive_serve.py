@@ -48,6 +48,7 @@ from projarchive.preview import (
     take_snapshot,
 )
 from projarchive.problems import BuildError
+from projarchive.public import write_files
 from projarchive.render import make_environment
 from projarchive.session import BuildSession, PreviewUpdate
 
@@ -306,11 +307,10 @@ class Preview:
         for src in (*update.removed, *update.removed_documents, *update.removed_data):
             if src in gone:
                 remove_from_site(gone[src].abs_dest_path, config.site_dir)
-        copy = {dest for dest, _ in update.documents}
-        for f in files:
-            if f.src_uri in update.data:
-                BuildSession.write_data(f.abs_dest_path, update.data[f.src_uri])
-            elif f.src_uri in copy:
+        write_files(config.site_dir, update.data)  # the data files that changed (path under the site -> text)
+        for dest, _ in update.documents:  # looked up, not found in a walk of the site's 60,000 files
+            f = files.get_file_from_path(dest)
+            if f is not None:
                 f.copy_file()
         if update.sitemap:
             _build_theme_template("sitemap.xml", site.env, files, config, site.nav)

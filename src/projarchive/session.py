@@ -315,12 +315,6 @@ class BuildSession:
         written = [(dest, os.path.join(self.site_dir, *dest.split("/"))) for dest in names]
         return list(self.pages.values()), documents, written
 
-    @staticmethod
-    def write_data(path: str, text: str) -> None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-
     def generated_sources(self) -> list[str]:
         """Every source the archive adds to the site, in the order :meth:`generated_files` gives them."""
         return [*self.pages, *(file_dest(rel) for rel in self.catalogue.facts),
