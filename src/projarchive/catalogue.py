@@ -591,8 +591,8 @@ def check_references(records: Records, sources: Sources, problems: Problems, roo
     changed = _changed_since(records, sources.present, memo) if memo is not None else None
     for kind, table in records.items():
         for rid, loaded in table.items():
-            if changed is not None:
-                known = memo.clean.get((kind, rid)) if memo is not None else None
+            if memo is not None and changed is not None:
+                known = memo.clean.get((kind, rid))
                 if known is not None and known[0] is loaded and known[1].isdisjoint(changed):
                     continue
             before = len(problems.items)

@@ -108,6 +108,10 @@ def resource_citation(cat: Catalogue, resource_id: str, router: Router, publishe
                     router.record("resource", r.id, absolute=True), csl, ris, medium)
 
 
+CITATION_FORMATS = ("json", "bib", "ris")  # the files of each cited record, in this order: CSL-JSON, BibTeX, RIS
+CITED_KINDS = ("project", "resource")  # the records that have citation files, in this order
+
+
 def citation_files(cat: Catalogue, router: Router, publisher: str,
                    only: tuple[str, str] | None = None) -> dict[str, str]:
     """Path under the site -> text of every citation file (three per project and per resource), or
@@ -115,10 +119,12 @@ def citation_files(cat: Catalogue, router: Router, publisher: str,
     from .router import citation_dest
 
     out: dict[str, str] = {}
-    for kind, ids, make in (("project", cat.projects, project_citation), ("resource", cat.resources, resource_citation)):
+    makers = {"project": (cat.projects, project_citation), "resource": (cat.resources, resource_citation)}
+    for kind in CITED_KINDS:
+        ids, make = makers[kind]
         for record_id in ids if only is None else ([only[1]] if only[0] == kind else []):
             c = make(cat, record_id, router, publisher)
-            out[citation_dest(kind, record_id, "json")] = c.csl_json()
-            out[citation_dest(kind, record_id, "bib")] = c.bibtex()
-            out[citation_dest(kind, record_id, "ris")] = c.ris()
+            texts = {"json": c.csl_json, "bib": c.bibtex, "ris": c.ris}
+            for ext in CITATION_FORMATS:
+                out[citation_dest(kind, record_id, ext)] = texts[ext]()
     return out

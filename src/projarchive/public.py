@@ -18,10 +18,11 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from . import csp
 from .catalogue import Catalogue
-from .cite import citation_files
+from .cite import CITATION_FORMATS, CITED_KINDS, citation_files
 from .exports import ExportCache, export_files
 from .feed import FEED_PATH, FeedCache, atom_feed
 from .model import RECORD_FOLDERS
@@ -92,7 +93,8 @@ def _citations(catalogue: Catalogue, router: Router, site_name: str, cache: Publ
         for ref in changed:
             cache.citations.pop(ref, None)
     out: dict[str, str] = {}
-    for kind, table in (("project", catalogue.projects), ("resource", catalogue.resources)):
+    for kind in CITED_KINDS:
+        table = _cited(catalogue, kind)
         for record_id in table:
             files = cache.citations.get((kind, record_id))
             if files is None:
@@ -102,13 +104,18 @@ def _citations(catalogue: Catalogue, router: Router, site_name: str, cache: Publ
     return out
 
 
+def _cited(catalogue: Catalogue, kind: str) -> dict[str, Any]:
+    """The records of a kind that has citation files (cite.CITED_KINDS), in the catalogue's order."""
+    return getattr(catalogue, RECORD_FOLDERS[kind])
+
+
 def public_paths(catalogue: Catalogue) -> list[str]:
     """The paths :func:`public_files` gives, in its order, without making any file's text: what the
     site will have, known before the files are made (:class:`DataFileWriter`)."""
     paths = [f"api/{folder}.{ext}" for folder in RECORD_FOLDERS.values() for ext in ("json", "csv")]
     paths.append(FEED_PATH)
-    for kind, ids in (("project", catalogue.projects), ("resource", catalogue.resources)):
-        paths += [citation_dest(kind, record_id, ext) for record_id in ids for ext in ("json", "bib", "ris")]
+    for kind in CITED_KINDS:
+        paths += [citation_dest(kind, record_id, ext) for record_id in _cited(catalogue, kind) for ext in CITATION_FORMATS]
     return paths
 
 
