@@ -14,6 +14,7 @@ written for the maintainer; the adapter shows them as they are.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import html as html_module
 import os
@@ -232,6 +233,7 @@ class BuildSession:
         # generated pages' content between reading and writing, compressed on a thread of its own
         self._held: dict[str, _Held] = {}
         self._compressor: ThreadPoolExecutor | None = None
+        self._frozen = False  # gc.freeze() in start(), undone in end()
         self._data_writer: DataFileWriter | None = None  # the data files being written beside the build
 
     def _load(self) -> Catalogue:
@@ -487,8 +489,17 @@ class BuildSession:
 
     def start(self, indexer: Callable[..., SiteIndexer] = SiteIndexer) -> None:
         """The pages are about to be read: start Pagefind, and the policies (not under ``serve``, whose
-        live-reload script a policy would block)."""
+        live-reload script a policy would block).
+
+        What lives until the build ends is made by now: the catalogue, the page models and the site
+        generator's files and navigation, millions of objects at 10,000 projects. A ``build`` moves
+        them out of the cyclic garbage collector's sight (``gc.freeze``) until :meth:`end`, so its
+        full collections, each a walk over all of them (~1 s at 10,000 projects), do not walk them
+        again while the pages are made; reference counting still frees whatever is let go."""
         self.close()
+        if self.config.command == "build" and not self._frozen:
+            gc.freeze()
+            self._frozen = True
         self._indexed.clear()
         self._indexer = indexer(language="en", router=self.router)
         self._policies = None if self.serving else PolicyWriter()
@@ -717,4 +728,7 @@ class BuildSession:
         to call twice). Returns what to tell the maintainer about the site when the build failed, else
         None; a BuildError if a good build could not be published."""
         self.close()
+        if self._frozen:  # a process that builds again (tests, a site generator's API) collects this one's cycles
+            gc.unfreeze()
+            self._frozen = False
         return self._publisher.finish(self._ok)
