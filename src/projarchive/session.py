@@ -495,9 +495,10 @@ class BuildSession:
         generator's files and navigation, millions of objects at 10,000 projects. A ``build`` moves
         them out of the cyclic garbage collector's sight (``gc.freeze``) until :meth:`end`, so its
         full collections, each a walk over all of them (~1 s at 10,000 projects), do not walk them
-        again while the pages are made; reference counting still frees whatever is let go."""
+        again while the pages are made; reference counting still frees whatever is let go. A process
+        that already keeps objects frozen (a test run's, ``mkdocs serve``'s) is left to manage its own."""
         self.close()
-        if self.config.command == "build" and not self._frozen:
+        if self.config.command == "build" and not self._frozen and gc.get_freeze_count() == 0:
             gc.freeze()
             self._frozen = True
         self._indexed.clear()
