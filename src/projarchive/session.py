@@ -491,8 +491,9 @@ class BuildSession:
         """The pages are about to be read: start Pagefind, and the policies (not under ``serve``, whose
         live-reload script a policy would block).
 
-        What lives until the build ends is made by now: the catalogue, the page models and the site
-        generator's files and navigation, millions of objects at 10,000 projects. A ``build`` moves
+        Most of what lives until the build ends is made by now (MkDocs calls this in ``on_pre_build``,
+        after ``on_config`` made this session, before its files and navigation): the catalogue and the
+        page models, millions of objects at 10,000 projects. A ``build`` moves
         them out of the cyclic garbage collector's sight (``gc.freeze``) until :meth:`end`, so its
         full collections, each a walk over all of them (~1 s at 10,000 projects), do not walk them
         again while the pages are made; reference counting still frees whatever is let go. A process
