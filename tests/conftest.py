@@ -981,10 +981,10 @@ def host_at_site_path(site: Path, root: Path) -> Path:
 # --------------------------------------------------------------------------- the garbage collector
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """What every test process keeps to its end (the modules imported, MkDocs, Material's and our
-    templates once compiled, the collected tests) is moved out of the cyclic collector's sight: each
-    full collection walked it again, and the collector was ~13% of the quick loop's CPU (`perf`). The
-    builds' own garbage is collected as before; a build freezes its long-lived objects too
-    (``BuildSession.start``) and gives them back when it ends."""
+    """What every test process keeps to its end (the modules imported: MkDocs, Material, our package;
+    the collected tests) is moved out of the cyclic collector's sight: each full collection walked it
+    again, and the collector was ~13% of the quick loop's CPU (`perf`). The builds' own garbage is
+    collected as before. Builds in a test process do not freeze anything themselves: ``BuildSession.start``
+    leaves a process that froze objects alone (tests/test_session.py drives both cases)."""
     gc.collect()
     gc.freeze()
