@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -364,10 +365,22 @@ def test_a_generated_page_s_content_is_held_compressed_from_its_reading_to_its_w
     between (hooks/archive.py gives it back in on_page_context), and gives the site generator none."""
     session = serving(tmp_path)
     html = "<h1>One</h1>" + "<p>Words and words.</p>" * 500
+    session.hold_budget = 0  # past the budget of content held as it is
     assert session.hold_content("projects/one.md", html) == ""
     assert len(session._held["projects/one.md"]) < len(html) / 10
     assert session.release_content("projects/one.md") == html
     assert session.release_content("projects/one.md") is None  # given back once
+    # within the budget a page is held as it is, and its bytes count against it until it is written
+    session.hold_budget = sys.getsizeof(html) + sys.getsizeof(html) // 2
+    assert session.hold_content("projects/one.md", html) == ""
+    assert session._held["projects/one.md"] is html
+    other = html.replace("One", "Two")
+    assert session.hold_content("projects/two.md", other) == ""
+    assert len(session._held["projects/two.md"]) < len(other) / 10  # the budget is spent: compressed
+    assert session.release_content("projects/one.md") is html
+    assert session.hold_content("projects/one.md", html) == ""  # written: its budget is free again
+    assert session._held["projects/one.md"] is html
+    assert session.release_content("projects/two.md") == other
     assert session.hold_content("about.md", html) == html  # a hand-written page is left to the site generator
     assert session.release_content("about.md") is None
 

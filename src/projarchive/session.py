@@ -19,6 +19,7 @@ import hashlib
 import html as html_module
 import os
 import re
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -74,6 +75,12 @@ LISTING_TEMPLATES = frozenset({"blog.html"})
 
 
 # What the data files the archive writes are (projarchive.public), for messages
+# How much generated pages' content is held as it is between its reading and its writing (the size of
+# the strings, sys.getsizeof); beyond it each page is held compressed (BuildSession.hold_content). All
+# of it at 2,000 projects is ~73 MB: most of it then costs no compressing, while 10,000 projects' peak
+# of memory grows by this budget less its compressed size (~45 MB).
+HOLD_BUDGET = 64 * 1024 * 1024
+
 _DATA_FILES = {FEED_PATH: "the Atom feed of projects and resources"}
 _ID = re.compile(r'\bid="([^"]+)"')  # an id our templates write (autoescaped, in double quotes)
 # Folders and files the build writes whole: nothing hand-written may be in them
@@ -230,8 +237,11 @@ class BuildSession:
         self._late_search: list[tuple[str, str]] = []  # pages found in the site after the build, in order
         self._undo: tuple[Any, ...] | None = None  # the last good state while a preview update is rendered
         self._background: BackgroundIndex | None = None  # the search index made again after preview updates
-        # generated pages' content between reading and writing, compressed on a thread of its own
-        self._held: dict[str, _Held] = {}
+        # generated pages' content between reading and writing: as it is up to hold_budget bytes, then
+        # compressed on a thread of its own
+        self._held: dict[str, str | _Held] = {}
+        self._held_plain = 0  # bytes of the content held as it is
+        self.hold_budget = HOLD_BUDGET
         self._compressor: ThreadPoolExecutor | None = None
         self._frozen = False  # gc.freeze() in start(), undone in end()
         self._data_writer: DataFileWriter | None = None  # the data files being written beside the build
@@ -348,9 +358,16 @@ class BuildSession:
         page is read before any is written; 180 MB of content at 10,000 projects would otherwise be held
         through the writing, while Pagefind writes its index beside it (the build's peak of memory).
         zlib works without Python's lock, so the compressing is done on a thread of its own, on the
-        other core, while the site generator reads the next page."""
+        other core, while the site generator reads the next page. The first :data:`HOLD_BUDGET` bytes
+        are held as they are: compressing costs CPU time (~0.5 s at 2,000 projects, whose content
+        all fits), and only a large archive's content is worth it."""
         if src not in self.pages:
             return html
+        size = sys.getsizeof(html)
+        if self._held_plain + size <= self.hold_budget:
+            self._held_plain += size
+            self._held[src] = html
+            return ""
         if self._compressor is None:
             self._compressor = ThreadPoolExecutor(1, thread_name_prefix="projarchive-hold")
         self._held[src] = _Held(self._compressor.submit(zlib.compress, html.encode("utf-8"), 1))
@@ -359,6 +376,9 @@ class BuildSession:
     def release_content(self, src: str) -> str | None:
         """The content :meth:`hold_content` kept for ``src``, as it was (None: nothing was held)."""
         held = self._held.pop(src, None)
+        if isinstance(held, str):
+            self._held_plain -= sys.getsizeof(held)
+            return held
         return None if held is None else zlib.decompress(held.compressed()).decode("utf-8")
 
     def source_path(self, spec: PageSpec) -> str:
