@@ -267,13 +267,20 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+CPUS: set[int] | None = None  # --cpus: the cores every build (and what it starts) may run on
+
+
 def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict:
     """Run a build; wall time, CPU time (its own and its children's: Pagefind) and the peak summed
-    RSS of its process tree (sampled every 50 ms)."""
+    RSS of its process tree (sampled every 50 ms). With ``CPUS`` set, the build and every process it
+    starts run on those cores only (as on a machine with that many)."""
     cpu = cpu_of_children()
     load = os.getloadavg()[0]  # the machine is shared: how busy it was is part of the figure
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cpus = CPUS
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    proc = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=pin)
     peak = 0
     done = threading.Event()
 
@@ -574,7 +581,14 @@ def main() -> int:
     ap.add_argument("--pause", type=float, default=3.0, help="seconds between those saves (default 3)")
     ap.add_argument("--serve-only", action="store_true",
                     help="only the mkdocs serve measurements (no build comparison, no search)")
+    ap.add_argument("--cpus", default=None,
+                    help="run every build on these cores only, e.g. 0 (one core: what a one-core machine "
+                         "or a busy CI runner gives; the build then reads records and writes data files in "
+                         "its own process) or 0,1; default: every core")
     args = ap.parse_args()
+    if args.cpus:
+        global CPUS
+        CPUS = {int(c) for c in args.cpus.split(",")}
 
     work = Path(args.workdir or f"/tmp/projarchive-bench-{args.n}")
     if args.visitor_only:
@@ -649,6 +663,11 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
 
     o, p = results["ours"], results["plain"]
     n = args.n
+    # each pair's own ratio (the builds of a pair ran one after the other): a slow minute of the machine
+    # moves both builds of a pair, so these vary less than the medians' ratio
+    pairs = [(b["seconds"] / a["seconds"], b["cpu"] / a["cpu"]) for a, b in zip(runs["plain"], runs["ours"])]
+    results["pair_ratios"] = [{"wall": w, "cpu": c} for w, c in pairs]
+    results["cpus"] = sorted(CPUS) if CPUS else None
     def spread(values: list[float]) -> str:
         return f"{min(values):.1f}–{max(values):.1f}"
 
@@ -658,6 +677,8 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
         ("  runs, fastest–slowest", spread(p["runs"]), spread(o["runs"]), None),
         (f"build CPU (s, median of {args.repeat})", f"{p['cpu']:.1f}", f"{o['cpu']:.1f}", o["cpu"] / p["cpu"]),
         ("  runs, fastest–slowest", spread(p["cpu_runs"]), spread(o["cpu_runs"]), None),
+        ("  each pair's ratio, wall", "", " ".join(f"{w:.2f}" for w, _ in pairs), None),
+        ("  each pair's ratio, CPU", "", " ".join(f"{c:.2f}" for _, c in pairs), None),
         ("  machine load (1-min average)", spread(p["load"]), spread(o["load"]), None),
         ("time per record (ms)", f"{1000 * p['seconds'] / n:.1f}", f"{1000 * o['seconds'] / n:.1f}", None),
         ("rebuild, cache warm (s)", "", f"{o['rebuild_seconds']:.1f}", None),
@@ -689,7 +710,7 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
             ("serve: broken record to errors (s)", "", f"{sv['error_seconds']:.2f}", None),
             ("serve: fix to clean page (s)", "", f"{sv['recover_seconds']:.2f}", None),
         ]
-    print(f"\nN = {n}")
+    print(f"\nN = {n}" + (f", every build on core(s) {args.cpus} only" if CPUS else ""))
     print(f"{'':36} {'plain MkDocs':>14} {'ours':>10} {'ours/plain':>11}")
     for label, a, b, ratio in rows:
         print(f"{label:36} {a:>14} {b:>10} {'' if ratio is None else f'{ratio:.2f}×':>11}")
