@@ -381,6 +381,9 @@ def test_a_generated_page_s_content_is_held_compressed_from_its_reading_to_its_w
     assert session.hold_content("projects/one.md", html) == ""  # written: its budget is free again
     assert session._held["projects/one.md"] is html
     assert session.release_content("projects/two.md") == other
+    assert session.hold_content("projects/one.md", other) == ""  # held again before it was written
+    assert session._held["projects/one.md"] is other and session._held_plain == sys.getsizeof(other)
+    assert session.release_content("projects/one.md") is other and session._held_plain == 0
     assert session.hold_content("about.md", html) == html  # a hand-written page is left to the site generator
     assert session.release_content("about.md") is None
 

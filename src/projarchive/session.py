@@ -74,13 +74,14 @@ from .svg import svg_file_problem
 LISTING_TEMPLATES = frozenset({"blog.html"})
 
 
-# What the data files the archive writes are (projarchive.public), for messages
 # How much generated pages' content is held as it is between its reading and its writing (the size of
 # the strings, sys.getsizeof); beyond it each page is held compressed (BuildSession.hold_content). All
-# of it at 2,000 projects is ~73 MB: most of it then costs no compressing, while 10,000 projects' peak
-# of memory grows by this budget less its compressed size (~45 MB).
-HOLD_BUDGET = 64 * 1024 * 1024
+# of it at 2,000 projects is ~73 MB, of which this spares compressing nearly half, while 10,000
+# projects' peak of memory (2.2-2.4 GB of a 2.5 GB target) grows by the budget less its compressed
+# size (~23 MB): with 64 MB the peak reached 2,421 MB, too near the target for ~0.25 s of CPU.
+HOLD_BUDGET = 32 * 1024 * 1024
 
+# What the data files the archive writes are (projarchive.public), for messages
 _DATA_FILES = {FEED_PATH: "the Atom feed of projects and resources"}
 _ID = re.compile(r'\bid="([^"]+)"')  # an id our templates write (autoescaped, in double quotes)
 # Folders and files the build writes whole: nothing hand-written may be in them
@@ -359,10 +360,13 @@ class BuildSession:
         through the writing, while Pagefind writes its index beside it (the build's peak of memory).
         zlib works without Python's lock, so the compressing is done on a thread of its own, on the
         other core, while the site generator reads the next page. The first :data:`HOLD_BUDGET` bytes
-        are held as they are: compressing costs CPU time (~0.5 s at 2,000 projects, whose content
-        all fits), and only a large archive's content is worth it."""
+        are held as they are: compressing costs CPU time (~0.55 s for the 73 MB of content at 2,000
+        projects), which a small archive's content is not worth."""
         if src not in self.pages:
             return html
+        earlier = self._held.pop(src, None)  # held again (serve renders a page again): the first is not written
+        if isinstance(earlier, str):
+            self._held_plain -= sys.getsizeof(earlier)
         size = sys.getsizeof(html)
         if self._held_plain + size <= self.hold_budget:
             self._held_plain += size
