@@ -371,6 +371,25 @@ def test_index_site_reports_pagefind_failures(tmp_path):
         SiteIndexer().finish(str(site))
 
 
+def test_pagefind_runs_with_an_empty_worker_threads_variable_and_a_bad_one_is_named(tmp_path, monkeypatch):
+    """`export TOKIO_WORKER_THREADS=` (empty: "not set") made Pagefind panic at start; other values
+    it cannot use are reported by name, not as Pagefind's panic."""
+    from projarchive.search import SearchIndexError, SiteIndexer, pagefind_environment
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body><main data-pagefind-body><h1>Harbour</h1></main></body></html>")
+    monkeypatch.setenv("TOKIO_WORKER_THREADS", "")
+    assert SiteIndexer().finish(str(site)).pages == 1
+    for bad in ("0", "two", " 2", "-1", "\u0662"):  # the last: an Arabic-Indic two, a digit to str.isdigit
+        monkeypatch.setenv("TOKIO_WORKER_THREADS", bad)
+        with pytest.raises(SearchIndexError, match=r"^TOKIO_WORKER_THREADS=.* whole number"):
+            SiteIndexer()
+    assert pagefind_environment({"TOKIO_WORKER_THREADS": "3", "PATH": "/bin"}) == {"TOKIO_WORKER_THREADS": "3",
+                                                                                  "PATH": "/bin"}
+    assert pagefind_environment({"TOKIO_WORKER_THREADS": " ", "PATH": "/bin"}) == {"PATH": "/bin"}
+
+
 def pagefind_telling_its_pid(tmp_path) -> tuple[str, Path]:
     """Pagefind started through a wrapper that writes its process id to a file (exec keeps the id)."""
     from projarchive.search import pagefind_executable

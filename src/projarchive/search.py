@@ -93,6 +93,24 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
+# Pagefind's runtime (tokio) reads this; any value but a whole number from 1 makes Pagefind panic at start
+WORKER_THREADS = "TOKIO_WORKER_THREADS"
+
+
+def pagefind_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment Pagefind runs in: ours, less an empty ``TOKIO_WORKER_THREADS`` (``export
+    TOKIO_WORKER_THREADS=`` in a CI file means "not set", but Pagefind stops at start on it). Any other
+    value that is not a whole number from 1 is an error naming the variable, not Pagefind's panic."""
+    env = dict(os.environ if environ is None else environ)
+    value = env.get(WORKER_THREADS)
+    if value is not None and not value.strip():
+        del env[WORKER_THREADS]
+    elif value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
+        raise SearchIndexError(f"{WORKER_THREADS}={value!r} in the environment: Pagefind needs a whole number of "
+                               "threads from 1 (or the variable unset, for one thread a core)")
+    return env
+
+
 def html_files(site_dir: str) -> Iterator[str]:
     """Every HTML file under ``site_dir`` (not the search bundle), as sorted site-relative POSIX paths."""
     for folder, dirs, names in os.walk(site_dir):
@@ -151,7 +169,7 @@ class SiteIndexer:
         argv = [executable or pagefind_executable(), "--service"]
         try:
             self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE)
+                                          stderr=subprocess.PIPE, env=pagefind_environment())
         except OSError as e:
             raise SearchIndexError(f"could not start Pagefind ({argv[0]}): {e}") from None
         self._window = window
