@@ -229,6 +229,10 @@ def test_a_broken_record_shows_its_errors_on_every_page_until_a_good_save(served
         lines = [text(code) for code in box.select("li code")]
         assert any(re.fullmatch(r"projects/take-ten-people\.yml:\d+:\d+: error: start: '31/03/2010' is not a "
                                 r"date; .*", line) for line in lines), lines
+        # the sentences around the list, as sentences: "The archive's ...", not the log's "the archive's ..."
+        assert [text(p) for p in box.find_all("p", recursive=False)][1:] == [
+            "The archive's records have problems:",
+            "1 error in 1 file; nothing was built and the previous site was left as it was."], path
     page = BeautifulSoup(served.get("projects/take-ten-people/")[1], "html.parser")
     assert h1(str(page)).startswith("Take Ten People")  # the last good page, below the errors
 

@@ -286,7 +286,15 @@ def errors_html(env: Environment, lines: list[str]) -> str:
     if not marked:
         return render(env, ERRORS_TEMPLATE, {"before": [], "errors": lines, "after": []})
     first, last = marked[0], marked[-1] + 1
-    return render(env, ERRORS_TEMPLATE, {"before": lines[:first], "errors": lines[first:last], "after": lines[last:]})
+    return render(env, ERRORS_TEMPLATE, {"before": [_sentence(line) for line in lines[:first]],
+                                         "errors": lines[first:last],
+                                         "after": [_sentence(line) for line in lines[last:]]})
+
+
+def _sentence(line: str) -> str:
+    """A message line as a sentence in the page: a log line starts in lower case ("the archive's
+    records have problems:"), a sentence under a heading with a capital."""
+    return line[:1].upper() + line[1:]
 
 
 def with_errors(page: bytes, box: str) -> bytes:
