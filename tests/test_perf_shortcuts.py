@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,3 +93,36 @@ def test_prose_as_records_hold_it_takes_the_shortcut():
     for text in ["- a list", "1. first", "# Heading", "A line  \nbroken", "Mail jane@example.org", "Tom & Jerry",
                  "A [link](https://example.org)", "*emphasis*", "50% 40", "A\nB"]:
         assert render._prose_html(text) is None, text
+
+
+class _DictWithAttribute(dict):
+    label = "the attribute"
+
+
+def test_templates_read_a_dict_s_keys_as_jinja_itself_reads_them():
+    """render._Environment looks a plain dict's key up first for `value.name` (no exception per read);
+    every read must give what Jinja's own environment gives, dict's own methods and undefined names
+    included."""
+    from jinja2 import Environment, StrictUndefined, UndefinedError
+
+    ours = render.make_environment([])
+    jinja = Environment(undefined=StrictUndefined, autoescape=True)
+    values = {
+        "d": {"title": "A <title>", "items": "a key named items", "get": 3, "label": "key", "": "empty"},
+        "sub": _DictWithAttribute(label="the key", title="sub title"),
+        "empty": {},
+    }
+    templates = [
+        "{{ d.title }}", "{{ d.items is defined }}|{{ d['items'] }}", "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}",
+        "{{ d.get('title') }}", "{{ d.label }}", "{{ d.missing is defined }}", "{{ d.keys() | list | length }}",
+        "{{ sub.label }}|{{ sub.title }}", "{{ empty.title is defined }}", "{{ d.__class__.__name__ }}",
+        "{{ d.missing | default('fallback') }}",
+    ]
+    for source in templates:
+        assert ours.from_string(source).render(values) == jinja.from_string(source).render(values), source
+    for source in ("{{ d.missing }}", "{{ empty.title.deeper }}"):
+        with pytest.raises(UndefinedError) as theirs_error:
+            jinja.from_string(source).render(values)
+        with pytest.raises(UndefinedError) as our_error:
+            ours.from_string(source).render(values)
+        assert str(our_error.value) == str(theirs_error.value)

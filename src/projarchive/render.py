@@ -350,6 +350,33 @@ def request_format_url(address: str, title: str) -> str:
     return f"mailto:{quote(address, safe='@')}?subject={subject}"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, with ``value.name`` on a plain dict looked up as a key first.
+
+    Jinja reads ``card.title`` as ``getattr(card, "title")`` and, when that raises AttributeError,
+    ``card["title"]``: for our templates' dicts (half a million reads at 2,000 projects) every read
+    raised and caught an exception first, ~0.5 s of a build. A plain dict has no attribute but
+    dict's own (``items``, ``get``, ...), so the answer is the same, without the exception."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:  # the rest as Jinja's own (3.1), inline: every attribute read in a template comes here
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
 def make_environment(template_dirs: list[str]) -> Environment:
     """Our Jinja environment: autoescaping on for every template, undefined names are errors.
 
@@ -357,7 +384,7 @@ def make_environment(template_dirs: list[str]) -> Environment:
     otherwise Jinja asks the file system whether a template changed on every include, tens of
     thousands of times a build. A build makes its own environment, and ``mkdocs serve`` builds the
     whole site again when a template changes."""
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(template_dirs),
         auto_reload=False,
         autoescape=select_autoescape(default=True, default_for_string=True),
