@@ -6,9 +6,11 @@ a word) is built once for the module; HTML-level tests parse it, browser tests d
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -449,6 +451,69 @@ def test_a_marked_page_found_after_the_index_was_written_is_added_and_the_index_
         indexer.add_page("b/index.html", "<html></html>")
     report = indexer.finish(str(site))
     assert report.pages == 2
+
+
+def pagefind_logging_its_input(tmp_path) -> tuple[str, Path]:
+    """Pagefind started through a wrapper that copies everything it is sent to a file."""
+    from projarchive.search import pagefind_executable
+
+    log = tmp_path / "pagefind-input"
+    wrapper = tmp_path / "pagefind-logging-its-input"
+    wrapper.write_text(f'#!/bin/sh\ntee "{log}" | "{pagefind_executable()}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper), log
+
+
+def sent(log: Path) -> list[str]:
+    """The type of each message Pagefind was sent (up to the STOP that ends it)."""
+    messages = [m for m in log.read_bytes().split(b",") if m and m != b"!stop"]
+    return [json.loads(base64.b64decode(m))["payload"]["type"] for m in messages]
+
+
+def test_a_deferred_index_gets_the_pages_only_when_it_is_written_and_is_the_same_index(tmp_path):
+    """SiteIndexer(defer=True), a one-core build's: Pagefind is sent no page while the build goes on,
+    then every page in the order given, and writes the very index an index fed page by page writes."""
+    from projarchive.search import IndexedPart, SiteIndexer
+
+    pages = [(f"p{i}/index.html", IndexedPart.document(
+        f"<div data-pagefind-body><h1>Page {i}</h1><p>Harbour {'lighthouse ' * i}words {i}.</p>"
+        f'<span data-pagefind-filter="type">Project</span></div>')) for i in range(40)]
+    bundles = {}
+    for defer in (False, True):
+        site = tmp_path / f"site-{defer}"
+        (site / "late").mkdir(parents=True)  # a page nobody handed over, found by finish()
+        (site / "late" / "index.html").write_text(IndexedPart.document(
+            "<div data-pagefind-body><h1>Late</h1><p>Harbour found on disk.</p></div>"))
+        (tmp_path / str(defer)).mkdir()
+        executable, log = pagefind_logging_its_input(tmp_path / str(defer))
+        indexer = SiteIndexer(executable=executable, defer=defer, window=8)
+        assert indexer.deferred is defer
+        for dest, document in pages:
+            indexer.add_page(dest, document)
+        if defer:
+            time.sleep(0.3)  # what would have been sent has been by now
+            assert sent(log) == ["NewIndex"]
+        else:
+            indexer.write(str(site))
+        report = indexer.finish(str(site))
+        assert report.pages == 41 and not indexer.deferred
+        if defer:  # the pages, then the late one, then one write
+            assert sent(log) == ["NewIndex", *["AddFile"] * 41, "WriteFiles"]
+        bundles[defer] = {str(p.relative_to(site / "pagefind")): p.read_bytes()
+                          for p in sorted((site / "pagefind").rglob("*")) if p.is_file()}
+    assert len(bundles[True]) > 40 and bundles[True] == bundles[False]
+
+
+def test_a_deferred_index_whose_build_fails_leaves_no_spool_and_no_process(tmp_path):
+    from projarchive.search import IndexedPart, SiteIndexer
+
+    executable, pid = pagefind_telling_its_pid(tmp_path)
+    indexer = SiteIndexer(executable=executable, defer=True)
+    indexer.add_page("a/index.html", IndexedPart.document("<div data-pagefind-body><h1>Ay</h1></div>"))
+    spool = indexer._spool
+    assert spool is not None and not spool.closed
+    indexer.close()  # the build failed
+    assert spool.closed and not process_exists(pid)
 
 
 def slow_pagefind(tmp_path) -> str:

@@ -4,6 +4,7 @@ and once through MkDocs for what only a real build shows (publishing)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,47 @@ def test_a_build_in_a_process_that_freezes_objects_itself_leaves_them_as_they_ar
     session.failed()
     session.end()
     assert gc.get_freeze_count() > before // 2  # nor unfrozen by it
+
+
+class _IndexTakingNotes(_NoIndex):
+    """Stands for Pagefind: notes how it was made and when the index was written."""
+
+    def __init__(self, **options) -> None:
+        super().__init__()
+        self.options = options
+        self.deferred = bool(options.get("defer"))
+        self.written: list[str] = []
+
+    def write(self, site_dir: str) -> None:
+        self.written.append(site_dir)
+
+
+@pytest.mark.parametrize(("command", "cores", "deferred"),
+                         [("build", 1, True), ("build", 2, False), ("serve", 1, False), (None, 1, False)])
+def test_a_build_with_one_core_gives_pagefind_the_pages_once_they_are_written(tmp_path, monkeypatch, command, cores,
+                                                                               deferred, nothing_frozen):
+    """With one core, Pagefind reading pages beside the build only takes turns with it: the indexer
+    keeps them back (search.SiteIndexer's defer) and the session does not ask for the index early."""
+    from projarchive import session as session_module
+
+    monkeypatch.setattr(session_module, "usable_cores", lambda: cores)
+    session = session_for(tmp_path, command)
+    session.start(indexer=_IndexTakingNotes)
+    indexer = session._indexer
+    assert isinstance(indexer, _IndexTakingNotes) and indexer.options["defer"] is deferred
+    session.pages_read()
+    assert indexer.written == ([] if deferred else [session.site_dir])
+    session.failed()
+    session.end()
+
+
+def test_usable_cores_follows_the_process_s_affinity():
+    from projarchive.catalogue import usable_cores
+
+    before = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(before)})
+        assert usable_cores() == 1
+    finally:
+        os.sched_setaffinity(0, before)
+    assert usable_cores() == len(before)

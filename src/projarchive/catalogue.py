@@ -329,11 +329,15 @@ def parallel_workers(files: int, environ: Mapping[str, str] | None = None) -> in
         return int(setting)
     if files < PARALLEL_FILES:
         return 1
+    return max(1, min(usable_cores(), 4))
+
+
+def usable_cores() -> int:
+    """How many cores this process may run on (its affinity: `taskset`, a container's CPU set)."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+        return os.cpu_count() or 1
 
 
 class _LoadedFile(NamedTuple):

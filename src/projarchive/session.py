@@ -29,7 +29,7 @@ from typing import Any
 from markupsafe import escape
 
 from .assets import minified, minifies
-from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue, parallel_workers
+from .catalogue import Catalogue, LoadMemo, Signature, load_catalogue, parallel_workers, usable_cores
 from .dates import build_date
 from .feed import FEED_PATH
 from .figures import locale_for
@@ -527,7 +527,9 @@ class BuildSession:
             gc.freeze()
             self._frozen = True
         self._indexed.clear()
-        self._indexer = indexer(language="en", router=self.router)
+        # with one core, Pagefind gets the pages once they are written, not beside them (SiteIndexer's defer)
+        alone = self.config.command == "build" and usable_cores() == 1
+        self._indexer = indexer(language="en", router=self.router, defer=alone)
         self._policies = None if self.serving else PolicyWriter()
 
     def index_page(self, dest: str, part: str) -> None:
@@ -553,7 +555,7 @@ class BuildSession:
         writer, self._data_writer = self._data_writer, None
         if writer is not None:
             writer.wait()
-        if self._indexer is not None:
+        if self._indexer is not None and not self._indexer.deferred:
             self._indexer.write(self.site_dir)
 
     def page_written(self, dest: str, output: str) -> str:
