@@ -505,7 +505,7 @@ def test_a_deferred_index_gets_the_pages_only_when_it_is_written_and_is_the_same
 
 
 def test_a_deferred_index_whose_build_fails_leaves_no_spool_and_no_process(tmp_path):
-    from projarchive.search import IndexedPart, SiteIndexer
+    from projarchive.search import IndexedPart, SearchIndexError, SiteIndexer
 
     executable, pid = pagefind_telling_its_pid(tmp_path)
     indexer = SiteIndexer(executable=executable, defer=True)
@@ -514,6 +514,20 @@ def test_a_deferred_index_whose_build_fails_leaves_no_spool_and_no_process(tmp_p
     assert spool is not None and not spool.closed
     indexer.close()  # the build failed
     assert spool.closed and not process_exists(pid)
+
+    class Full:  # a temporary folder with no room left
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            pass
+
+    indexer = SiteIndexer(executable=executable, defer=True)
+    indexer._spool = Full()
+    with pytest.raises(SearchIndexError, match=r"^could not keep b/index.html for Pagefind in a temporary file "
+                                               r"\(.*TMPDIR chooses another folder\): .*No space left"):
+        indexer.add_page("b/index.html", IndexedPart.document("<div data-pagefind-body><h1>Bee</h1></div>"))
+    assert not process_exists(pid)
 
 
 def slow_pagefind(tmp_path) -> str:

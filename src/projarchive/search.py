@@ -278,7 +278,12 @@ class SiteIndexer:
             self._next_id += 1
             message_id = self._next_id
         data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
-        self._spool.write(data)
+        try:
+            self._spool.write(data)
+        except OSError as e:  # the temporary folder is full, or gone
+            self.close()
+            raise SearchIndexError(f"could not keep {what} for Pagefind in a temporary file "
+                                   f"({tempfile.gettempdir()}; TMPDIR chooses another folder): {e}") from None
         self._deferred.append((message_id, what, len(data)))
         return message_id
 
