@@ -126,3 +126,16 @@ def test_templates_read_a_dict_s_keys_as_jinja_itself_reads_them():
         with pytest.raises(UndefinedError) as our_error:
             ours.from_string(source).render(values)
         assert str(our_error.value) == str(theirs_error.value)
+
+    # and the shortcut is taken: a dict's key is read without an AttributeError raised first
+    def exceptions_raised_reading(env) -> int:
+        raised = []
+        sys.setprofile(lambda frame, event, arg: raised.append(arg) if event == "c_exception" else None)
+        try:
+            env.getattr(values["d"], "title")
+        finally:
+            sys.setprofile(None)
+        return len(raised)
+
+    assert exceptions_raised_reading(jinja) == 1  # builtins.getattr raised, then the key was read
+    assert exceptions_raised_reading(ours) == 0

@@ -392,15 +392,20 @@ def test_pagefind_runs_with_an_empty_worker_threads_variable_and_a_bad_one_is_na
     assert pagefind_environment({"TOKIO_WORKER_THREADS": " ", "PATH": "/bin"}) == {"PATH": "/bin"}
 
 
+def shell_script(path: Path, body: str) -> str:
+    """An executable shell script at ``path`` (a Pagefind started some other way); its path."""
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
 def pagefind_telling_its_pid(tmp_path) -> tuple[str, Path]:
     """Pagefind started through a wrapper that writes its process id to a file (exec keeps the id)."""
     from projarchive.search import pagefind_executable
 
     pid_file = tmp_path / "pagefind.pid"
-    wrapper = tmp_path / "pagefind-telling-its-pid"
-    wrapper.write_text(f'#!/bin/sh\necho $$ > "{pid_file}"\nexec "{pagefind_executable()}" "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper), pid_file
+    body = f'echo $$ > "{pid_file}"\nexec "{pagefind_executable()}" "$@"'
+    return shell_script(tmp_path / "pagefind-telling-its-pid", body), pid_file
 
 
 def process_exists(pid_file: Path) -> bool:
@@ -458,10 +463,7 @@ def pagefind_logging_its_input(tmp_path) -> tuple[str, Path]:
     from projarchive.search import pagefind_executable
 
     log = tmp_path / "pagefind-input"
-    wrapper = tmp_path / "pagefind-logging-its-input"
-    wrapper.write_text(f'#!/bin/sh\ntee "{log}" | "{pagefind_executable()}" "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper), log
+    return shell_script(tmp_path / "pagefind-logging-its-input", f'tee "{log}" | "{pagefind_executable()}" "$@"'), log
 
 
 def sent(log: Path) -> list[str]:
@@ -535,10 +537,8 @@ def slow_pagefind(tmp_path) -> str:
     completes its files only if it is ended as SiteIndexer.finish ends Pagefind."""
     import sys
 
-    wrapper = tmp_path / "slow-pagefind"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{Path(__file__).with_name("fake_pagefind.py")}" "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
+    return shell_script(tmp_path / "slow-pagefind",
+                        f'exec "{sys.executable}" "{Path(__file__).with_name("fake_pagefind.py")}" "$@"')
 
 
 def test_the_index_is_read_only_once_pagefind_has_completed_its_files(tmp_path):
