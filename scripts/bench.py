@@ -24,6 +24,11 @@
    the first search results, and how long the results take to appear after typing, in headless
    Chromium (Debian's /usr/bin/chromium); for ours also the search results page that Enter opens:
    the download from the home page until its first result, and the time from Enter.
+   Before each pair, with two cores or more, a check of the machine (`machine_check`): how much
+   more CPU time a fixed loop takes while another core runs the same loop than alone. Where that
+   is above 1 (two virtual cores sharing hardware), CPU time costs more when a build keeps both
+   cores busy, as ours does (Pagefind beside the pages) and plain MkDocs does not: compare the
+   CPU ratio with `--cpus 0` too.
 6. Ours under `mkdocs serve` (unless --no-serve): Chromium shows a project page; a project record
    is saved with a new title `--edits` times, and each time the seconds from the write to the
    reloaded page showing the new title are measured; then a broken record (until the page shows
@@ -298,6 +303,40 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     sampler.join()
     return {"seconds": seconds, "cpu": cpu_of_children() - cpu, "peak_rss": peak, "returncode": proc.returncode,
             "load": [load, os.getloadavg()[0]], "output": output}
+
+
+# A fixed CPU-bound loop on one core; prints the CPU seconds it took (its own process: nothing else counted)
+SPIN = ("import os, time\nos.sched_setaffinity(0, {{{core}}})\nt = time.process_time()\nx = 0\n"
+        "for i in range({count}): x += i & 7\nprint(time.process_time() - t)")
+
+
+def machine_check(rounds: int = 4, count: int = 5_000_000) -> dict | None:
+    """What a CPU second costs on this machine when two cores work at once: the CPU time of a fixed loop
+    pinned to one core alone, and of the same loop on each of two cores at once (their mean), taking
+    turns ``rounds`` times. On a machine whose two "cores" share hardware (hyperthreads of one core, or
+    a VM's virtual cores placed so), the second is larger, and a build that keeps both cores busy (ours:
+    Pagefind beside the pages) is charged more CPU for the same work than one that keeps one busy
+    (plain MkDocs). None with fewer than two cores."""
+    cores = sorted(CPUS or os.sched_getaffinity(0))[:2]
+    if len(cores) < 2:
+        return None
+
+    def spin(on: list[int]) -> float:
+        procs = [subprocess.Popen([PYTHON, "-c", SPIN.format(core=core, count=count)], stdout=subprocess.PIPE,
+                                  text=True) for core in on]
+        return statistics.mean(float(proc.communicate()[0]) for proc in procs)
+
+    alone, both = [], []
+    for _ in range(rounds):
+        alone.append(spin(cores[:1]))
+        both.append(spin(cores))
+    return {"alone": alone, "both": both}
+
+
+def inflation(checks: list[dict]) -> float:
+    """Of every machine_check taken: the median CPU time of the loop with both cores busy over alone."""
+    return statistics.median([x for c in checks for x in c["both"]]) / statistics.median(
+        [x for c in checks for x in c["alone"]])
 
 
 def children_maxrss() -> int:
@@ -629,7 +668,10 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
     runs: dict[str, list[dict]] = {"plain": [], "ours": []}
     # the two builds take turns, `repeat` times each, every one from nothing (no site folder, and for
     # ours no document-facts cache): a slow moment of the machine then costs both, and the median is kept
+    checks: list[dict] = []
     for _ in range(args.repeat):
+        if (check := machine_check()) is not None:  # before each pair: the machine changes by the minute
+            checks.append(check)
         for name, (build, root) in builders.items():
             trash.put(root / "site")
             trash.put(root / ".cache")
@@ -668,6 +710,7 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
     pairs = [(b["seconds"] / a["seconds"], b["cpu"] / a["cpu"]) for a, b in zip(runs["plain"], runs["ours"])]
     results["pair_ratios"] = [{"wall": w, "cpu": c} for w, c in pairs]
     results["cpus"] = sorted(CPUS) if CPUS else None
+    results["machine_checks"] = checks
     def spread(values: list[float]) -> str:
         return f"{min(values):.1f}–{max(values):.1f}"
 
@@ -680,6 +723,11 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
         ("  each pair's ratio, wall", "", " ".join(f"{w:.2f}" for w, _ in pairs), None),
         ("  each pair's ratio, CPU", "", " ".join(f"{c:.2f}" for _, c in pairs), None),
         ("  machine load (1-min average)", spread(p["load"]), spread(o["load"]), None),
+    ]
+    if checks:  # see machine_check: how much more a CPU second costs here with both cores busy
+        rows.append(("  a loop's CPU, 2 cores busy / 1", "", " ".join(f"{inflation([c]):.2f}" for c in checks),
+                     inflation(checks)))
+    rows += [
         ("time per record (ms)", f"{1000 * p['seconds'] / n:.1f}", f"{1000 * o['seconds'] / n:.1f}", None),
         ("rebuild, cache warm (s)", "", f"{o['rebuild_seconds']:.1f}", None),
         ("peak memory (MB)", f"{p['peak_rss'] / 1e6:.0f}", f"{o['peak_rss'] / 1e6:.0f}", o["peak_rss"] / p["peak_rss"]),
