@@ -127,6 +127,8 @@ def html_files(site_dir: str) -> Iterator[str]:
                 yield name if rel == "." else f"{rel}/{name}"
 
 
+BATCH = 32  # pages' messages handed to the writer thread at once (each hand-over wakes that thread)
+
 INDEXED_MARK = "<div data-pagefind-body>"  # how partials/archive-indexed.html opens the indexed part
 
 
@@ -191,6 +193,7 @@ class SiteIndexer:
         self._spool = tempfile.TemporaryFile(prefix="projarchive-pagefind-") if defer else None  # noqa: SIM115
         self._router = router or Router()  # the URL of each page, as the site links to it
         self._outbox: queue.Queue[bytes | None] = queue.Queue()
+        self._batch: list[bytes] = []  # pages' messages not yet handed to the writer thread (BATCH)
         self._lock = threading.Condition()
         self._next_id = 0
         self._waiting: dict[int, str] = {}  # message id -> what it was (for errors)
@@ -255,10 +258,13 @@ class SiteIndexer:
                 self._replies[message_id] = payload
             self._lock.notify_all()
 
-    def _send(self, payload: dict, what: str) -> int:
+    def _send(self, payload: dict, what: str, *, batch: bool = False) -> int:
+        """Send a message (``batch``: with the next few pages' messages, see :data:`BATCH`); its id."""
         if self._deferred is not None and payload.get("type") == "AddFile":
             return self._spool_message(payload, what)
         with self._lock:
+            if len(self._waiting) >= self._window:
+                self._flush()  # the messages held back must go before waiting for replies
             self._lock.wait_for(lambda: len(self._waiting) < self._window or self._ended)
             ended = self._ended
             if not ended:
@@ -268,8 +274,16 @@ class SiteIndexer:
         if ended:
             self._fail(f"Pagefind stopped unexpectedly before {what}")
         data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
-        self._outbox.put(data + b",")  # Pagefind reads up to the comma
+        self._batch.append(data + b",")  # Pagefind reads up to the comma
+        if not batch or len(self._batch) >= BATCH:
+            self._flush()
         return message_id
+
+    def _flush(self) -> None:
+        """Hand the messages held back to the writer thread, as one piece (from the build's thread only)."""
+        if self._batch:
+            self._outbox.put(b"".join(self._batch))
+            self._batch = []
 
     def _spool_message(self, payload: dict, what: str) -> int:
         """A page's message kept in the spool file (``defer``), with the id it will be sent with."""
@@ -298,11 +312,15 @@ class SiteIndexer:
             for message_id, what, length in deferred:
                 data = spool.read(length)
                 with self._lock:
+                    if len(self._waiting) >= self._window:
+                        self._flush()
                     self._lock.wait_for(lambda: len(self._waiting) < self._window or self._ended)
                     if self._ended:
                         break  # write() reports that Pagefind stopped
                     self._waiting[message_id] = what
-                self._outbox.put(data + b",")
+                self._batch.append(data + b",")
+                if len(self._batch) >= BATCH:
+                    self._flush()
 
     def _write_messages(self) -> None:
         """Writes to Pagefind's stdin on its own thread: when Pagefind reads more slowly than the
@@ -358,12 +376,13 @@ class SiteIndexer:
         self._marked += "data-pagefind-body" in html
         url = "/" + self._router.url_of_dest(rel_path)
         self._send({"type": "AddFile", "index_id": self._index, "url": url,
-                    "file_contents": html, "file_path": None}, rel_path)
+                    "file_contents": html, "file_path": None}, rel_path, batch=True)
 
     def write(self, site_dir: str) -> None:
         """Start writing ``site_dir/pagefind/`` once every page has been handed over; the build goes
         on writing its pages meanwhile, and :meth:`finish` waits for it."""
         self._send_deferred()
+        self._flush()
         with self._lock:  # Pagefind must have read every page before it writes
             self._lock.wait_for(lambda: not self._waiting or self._ended)
         self._check_alive()
