@@ -18,7 +18,9 @@
    makes that build's own files slow to create on some file systems, the more files a build
    writes the more so, which would measure the deleting, not the builds.
 5. For each: build time (wall clock) and CPU time (user + system, of the build and every process
-   it waited for, Pagefind included), each as the median and the spread of the runs; time per
+   it waited for, Pagefind included), each as the median and the spread of the runs; for ours also
+   the CPU time less Pagefind's (sampled from /proc with the memory; plain MkDocs' search index is
+   part of its build and stays in its figure); time per
    record, peak memory of the build's whole process tree (sampled from /proc, so Pagefind's child
    process counts), site size, and what a visitor downloads from opening the home page to seeing
    the first search results, and how long the results take to appear after typing, in headless
@@ -245,8 +247,9 @@ def write_plain(root: Path, data: dict) -> None:
 # --------------------------------------------------------------------------- measuring
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+def _tree_rss(pid: int, search: dict[int, float] | None = None) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc; ``search`` gets the CPU
+    seconds so far of each process among them named ``pagefind`` (the search index's)."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
@@ -256,6 +259,12 @@ def _tree_rss(pid: int) -> int:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
                         break
+            if search is not None:
+                with open(f"/proc/{p}/stat") as f:
+                    stat = f.read()
+                if stat[stat.index("(") + 1:stat.rindex(")")] == "pagefind":
+                    fields = stat[stat.rindex(")") + 2:].split()  # utime and stime: all its threads'
+                    search[p] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     stack += [int(c) for c in f.read().split()]
@@ -277,7 +286,7 @@ CPUS: set[int] | None = None  # --cpus: the cores every build (and what it start
 
 def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict:
     """Run a build; wall time, CPU time (its own and its children's: Pagefind) and the peak summed
-    RSS of its process tree (sampled every 50 ms). With ``CPUS`` set, the build and every process it
+    RSS of its process tree (sampled every 50 ms, as is Pagefind's part of the CPU time). With ``CPUS`` set, the build and every process it
     starts run on those cores only (as on a machine with that many)."""
     cpu = cpu_of_children()
     load = os.getloadavg()[0]  # the machine is shared: how busy it was is part of the figure
@@ -287,12 +296,13 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     proc = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             preexec_fn=pin)
     peak = 0
+    search: dict[int, float] = {}  # Pagefind's CPU seconds, as last sampled (its last <= 50 ms missed)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree_rss(proc.pid, search))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -302,7 +312,7 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str] | None = None) 
     done.set()
     sampler.join()
     return {"seconds": seconds, "cpu": cpu_of_children() - cpu, "peak_rss": peak, "returncode": proc.returncode,
-            "load": [load, os.getloadavg()[0]], "output": output}
+            "load": [load, os.getloadavg()[0]], "output": output, "search_cpu": sum(search.values())}
 
 
 # A fixed CPU-bound loop on one core; prints the CPU seconds it took (its own process: nothing else counted)
@@ -681,12 +691,16 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
                 return 1
             r.pop("output")
             runs[name].append(r)
-            print(f"{name}: {r['seconds']:.2f} s, CPU {r['cpu']:.2f} s, peak {r['peak_rss'] / 1e6:.0f} MB, "
+            print(f"{name}: {r['seconds']:.2f} s, CPU {r['cpu']:.2f} s"
+                  + (f" (Pagefind {r['search_cpu']:.2f} s)" if r["search_cpu"] else "")
+                  + f", peak {r['peak_rss'] / 1e6:.0f} MB, "
                   f"load {r['load'][0]:.1f}→{r['load'][1]:.1f}", flush=True)
     for name, (build, root) in builders.items():
         times = sorted(r["seconds"] for r in runs[name])
         cpus = sorted(r["cpu"] for r in runs[name])
+        besides = sorted(r["cpu"] - r["search_cpu"] for r in runs[name])  # ours: what is not Pagefind's
         r = {"seconds": statistics.median(times), "runs": times, "cpu": statistics.median(cpus), "cpu_runs": cpus,
+             "cpu_besides_search": statistics.median(besides), "cpu_besides_search_runs": besides,
              "peak_rss": max(r["peak_rss"] for r in runs[name]),
              "load": sorted(x for r in runs[name] for x in r["load"])}
         site = root / "site"
@@ -722,6 +736,10 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
         ("  runs, fastest–slowest", spread(p["cpu_runs"]), spread(o["cpu_runs"]), None),
         ("  each pair's ratio, wall", "", " ".join(f"{w:.2f}" for w, _ in pairs), None),
         ("  each pair's ratio, CPU", "", " ".join(f"{c:.2f}" for _, c in pairs), None),
+        ("build CPU less Pagefind's (s, median)", f"{p['cpu']:.1f}", f"{o['cpu_besides_search']:.1f}",
+         o["cpu_besides_search"] / p["cpu"]),
+        ("  each pair's ratio", "", " ".join(f"{(b['cpu'] - b['search_cpu']) / a['cpu']:.2f}"
+                                             for a, b in zip(runs["plain"], runs["ours"])), None),
         ("  machine load (1-min average)", spread(p["load"]), spread(o["load"]), None),
     ]
     if checks:  # see machine_check: how much more a CPU second costs here with both cores busy
