@@ -263,21 +263,38 @@ class SiteIndexer:
         if self._deferred is not None and payload.get("type") == "AddFile":
             return self._spool_message(payload, what)
         with self._lock:
-            if len(self._waiting) >= self._window:
-                self._flush()  # the messages held back must go before waiting for replies
-            self._lock.wait_for(lambda: len(self._waiting) < self._window or self._ended)
-            ended = self._ended
-            if not ended:
-                self._next_id += 1
-                message_id = self._next_id
-                self._waiting[message_id] = what
-        if ended:
+            message_id = self._admit(what)
+        if message_id is None:
             self._fail(f"Pagefind stopped unexpectedly before {what}")
-        data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
+        self._hand(self._encoded(message_id, payload), batch=batch)
+        return message_id
+
+    @staticmethod
+    def _encoded(message_id: int, payload: dict) -> bytes:
+        """A message as Pagefind reads it: the base64 of its JSON."""
+        return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
+
+    def _admit(self, what: str, message_id: int | None = None) -> int | None:
+        """With the lock held: wait for room in the window (handing over what is held back first, or
+        the replies that make room would never come) and count the message in; its id (a new one
+        unless given), None if Pagefind has ended."""
+        if len(self._waiting) >= self._window:
+            self._flush()
+        self._lock.wait_for(lambda: len(self._waiting) < self._window or self._ended)
+        if self._ended:
+            return None
+        if message_id is None:
+            self._next_id += 1
+            message_id = self._next_id
+        self._waiting[message_id] = what
+        return message_id
+
+    def _hand(self, data: bytes, *, batch: bool) -> None:
+        """Hold a message back for the writer thread; hand over what is held once a batch is full
+        (or at once, ``batch=False``). From the build's thread only."""
         self._batch.append(data + b",")  # Pagefind reads up to the comma
         if not batch or len(self._batch) >= BATCH:
             self._flush()
-        return message_id
 
     def _flush(self) -> None:
         """Hand the messages held back to the writer thread, as one piece (from the build's thread only)."""
@@ -291,7 +308,7 @@ class SiteIndexer:
         with self._lock:
             self._next_id += 1
             message_id = self._next_id
-        data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
+        data = self._encoded(message_id, payload)
         try:
             self._spool.write(data)
         except OSError as e:  # the temporary folder is full, or gone
@@ -312,15 +329,9 @@ class SiteIndexer:
             for message_id, what, length in deferred:
                 data = spool.read(length)
                 with self._lock:
-                    if len(self._waiting) >= self._window:
-                        self._flush()
-                    self._lock.wait_for(lambda: len(self._waiting) < self._window or self._ended)
-                    if self._ended:
+                    if self._admit(what, message_id) is None:
                         break  # write() reports that Pagefind stopped
-                    self._waiting[message_id] = what
-                self._batch.append(data + b",")
-                if len(self._batch) >= BATCH:
-                    self._flush()
+                self._hand(data, batch=True)
 
     def _write_messages(self) -> None:
         """Writes to Pagefind's stdin on its own thread: when Pagefind reads more slowly than the
