@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import re
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -388,9 +389,29 @@ def test_pagefind_runs_with_an_empty_worker_threads_variable_and_a_bad_one_is_na
         monkeypatch.setenv("TOKIO_WORKER_THREADS", bad)
         with pytest.raises(SearchIndexError, match=r"^TOKIO_WORKER_THREADS=.* whole number"):
             SiteIndexer()
+    allocator = {"_RJEM_MALLOC_CONF": "tcache_max:262144"}
     assert pagefind_environment({"TOKIO_WORKER_THREADS": "3", "PATH": "/bin"}) == {"TOKIO_WORKER_THREADS": "3",
-                                                                                  "PATH": "/bin"}
-    assert pagefind_environment({"TOKIO_WORKER_THREADS": " ", "PATH": "/bin"}) == {"PATH": "/bin"}
+                                                                                  "PATH": "/bin", **allocator}
+    assert pagefind_environment({"TOKIO_WORKER_THREADS": " ", "PATH": "/bin"}) == {"PATH": "/bin", **allocator}
+
+
+def test_pagefinds_allocator_takes_our_setting_unless_one_is_set():
+    """Pagefind's allocator caches the blocks it gzips with (see search.ALLOCATOR): the pinned binary
+    must read the variable and accept the value (jemalloc reports both with ``stats_print``; a
+    binary without jemalloc, or one reading another variable, prints nothing of it, and a value it
+    cannot use is reported as an invalid pair). A maintainer's own setting is left as it is."""
+    from projarchive.search import ALLOCATOR, ALLOCATOR_SETTINGS, pagefind_environment, pagefind_executable
+
+    assert pagefind_environment({"PATH": "/bin"})[ALLOCATOR] == ALLOCATOR_SETTINGS
+    assert pagefind_environment({ALLOCATOR: "narenas:1"})[ALLOCATOR] == "narenas:1"
+    env = pagefind_environment({"PATH": os.environ.get("PATH", "/bin")})
+    env[ALLOCATOR] += ",stats_print:true"
+    done = subprocess.run([pagefind_executable(), "--service"], input=b"", capture_output=True, env=env,
+                          timeout=60)
+    said = done.stderr.decode("utf-8", "replace")
+    assert "Invalid conf" not in said, said
+    settings = dict(line.strip().split(": ", 1) for line in said.splitlines() if line.strip().startswith("opt."))
+    assert settings.get("opt.tcache_max") == "262144", said[:2000]
 
 
 def shell_script(path: Path, body: str) -> str:

@@ -100,12 +100,28 @@ def pagefind_executable() -> str:
 # Pagefind's runtime (tokio) reads this; any value but a whole number from 1 makes Pagefind panic at start
 WORKER_THREADS = "TOKIO_WORKER_THREADS"
 
+# Pagefind's memory allocator (jemalloc, through the tikv-jemallocator crate, hence the prefix) reads
+# this. Pagefind gzips every file it writes (a fragment a page, and the index's chunks), each with
+# buffers of 44-68 KB. jemalloc keeps blocks that large out of its per-thread cache (32 KB and under
+# by default) and, as Pagefind asks for them zeroed, zeroes a recycled one by handing its pages back
+# to the kernel (three madvise(MADV_DONTNEED) calls a file under strace), so the next touch faults
+# them in again: ~60 page faults a file, ~233,000 in a 2,000-project build, ~1 s of system time.
+# With blocks up to 256 KB cached per thread they are reused and zeroed with memset instead: faults
+# ~233,000 -> ~90,000 (what the index's own memory needs), madvise calls 11,800 -> 370, Pagefind's
+# CPU ~6.2 s -> ~5.6 s (four replays of one build's messages each way, alternating); its files are
+# byte-identical. A Pagefind built without jemalloc would ignore the variable.
+ALLOCATOR = "_RJEM_MALLOC_CONF"
+ALLOCATOR_SETTINGS = "tcache_max:262144"
+
 
 def pagefind_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     """The environment Pagefind runs in: ours, less an empty ``TOKIO_WORKER_THREADS`` (``export
     TOKIO_WORKER_THREADS=`` in a CI file means "not set", but Pagefind stops at start on it). Any other
-    value that is not a whole number from 1 is an error naming the variable, not Pagefind's panic."""
+    value that is not a whole number from 1 is an error naming the variable, not Pagefind's panic.
+    Its allocator gets :data:`ALLOCATOR_SETTINGS` unless ``_RJEM_MALLOC_CONF`` is set already (then
+    that is used as it is)."""
     env = dict(os.environ if environ is None else environ)
+    env.setdefault(ALLOCATOR, ALLOCATOR_SETTINGS)
     value = env.get(WORKER_THREADS)
     if value is not None and not value.strip():
         del env[WORKER_THREADS]
