@@ -20,7 +20,10 @@
 5. For each: build time (wall clock) and CPU time (user + system, of the build and every process
    it waited for, Pagefind included), each as the median and the spread of the runs; for ours also
    the CPU time less Pagefind's (sampled from /proc with the memory; plain MkDocs' search index is
-   part of its build and stays in its figure); time per
+   part of its build and stays in its figure; with `--plain-without-search`, plain MkDocs is also
+   built a third time in each turn without its search plugin, and the two sides are compared with
+   their search indexes apart: ours less Pagefind's CPU against plain's without its index, and
+   Pagefind's CPU against what plain's index cost, pair by pair); time per
    record, peak memory of the build's whole process tree (sampled from /proc, so Pagefind's child
    process counts), site size, and what a visitor downloads from opening the home page to seeing
    the first search results, and how long the results take to appear after typing, in headless
@@ -201,12 +204,19 @@ nav:
 """
 
 
+# the same site without Material's search plugin (into its own folder): what plain MkDocs' index costs
+PLAIN_WITHOUT_SEARCH = "mkdocs-without-search.yml"
+PLAIN_MKDOCS_WITHOUT_SEARCH = PLAIN_MKDOCS.replace("plugins:\n  - search\n", "plugins: []\nsite_dir: site-without-search\n")
+assert PLAIN_MKDOCS_WITHOUT_SEARCH != PLAIN_MKDOCS
+
+
 def write_plain(root: Path, data: dict) -> None:
     """The same pages as plain Markdown: what a site owner would write by hand for MkDocs."""
     docs = root / "docs"
     for folder in ("projects", "resources", "contacts", "files"):
         (docs / folder).mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(PLAIN_MKDOCS, encoding="utf-8")
+    (root / PLAIN_WITHOUT_SEARCH).write_text(PLAIN_MKDOCS_WITHOUT_SEARCH, encoding="utf-8")
     (docs / "index.md").write_text(
         "# Project Resource Library\n\nAn archive of finished public projects. Browse "
         "[all projects](projects/index.md), [resources](resources/index.md) or [contacts](contacts/index.md).\n",
@@ -614,6 +624,10 @@ def build_plain(root: Path) -> dict:
     return run_measured([PYTHON, "-m", "mkdocs", "build", "-q"], root)
 
 
+def build_plain_without_search(root: Path) -> dict:
+    return run_measured([PYTHON, "-m", "mkdocs", "build", "-q", "-f", PLAIN_WITHOUT_SEARCH], root)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", type=int, help="number of synthetic projects")
@@ -630,6 +644,10 @@ def main() -> int:
     ap.add_argument("--pause", type=float, default=3.0, help="seconds between those saves (default 3)")
     ap.add_argument("--serve-only", action="store_true",
                     help="only the mkdocs serve measurements (no build comparison, no search)")
+    ap.add_argument("--plain-without-search", action="store_true",
+                    help="also build plain MkDocs without its search plugin in each turn, and compare the "
+                         "builds with the search indexes apart (ours less Pagefind's CPU against plain's "
+                         "without its index; Pagefind's CPU against what plain's index cost)")
     ap.add_argument("--cpus", default=None,
                     help="run every build on these cores only, e.g. 0 (one core: what a one-core machine "
                          "or a busy CI runner gives; the build then reads records and writes data files in "
@@ -675,7 +693,10 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
             Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         return 0
     builders = {"plain": (build_plain, plain_root), "ours": (build_ours, ours_root)}
-    runs: dict[str, list[dict]] = {"plain": [], "ours": []}
+    if args.plain_without_search:  # in each turn between the two, so that all three share the minute
+        builders = {"plain": builders["plain"], "bare": (build_plain_without_search, plain_root),
+                    "ours": builders["ours"]}
+    runs: dict[str, list[dict]] = {name: [] for name in builders}
     # the two builds take turns, `repeat` times each, every one from nothing (no site folder, and for
     # ours no document-facts cache): a slow moment of the machine then costs both, and the median is kept
     checks: list[dict] = []
@@ -683,7 +704,7 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
         if (check := machine_check()) is not None:  # before each pair: the machine changes by the minute
             checks.append(check)
         for name, (build, root) in builders.items():
-            trash.put(root / "site")
+            trash.put(root / ("site-without-search" if name == "bare" else "site"))
             trash.put(root / ".cache")
             r = build(root)
             if r["returncode"] != 0:
@@ -696,6 +717,10 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
                   + f", peak {r['peak_rss'] / 1e6:.0f} MB, "
                   f"load {r['load'][0]:.1f}→{r['load'][1]:.1f}", flush=True)
     for name, (build, root) in builders.items():
+        if name == "bare":  # plain MkDocs without its search plugin: only its CPU is compared
+            results[name] = {"cpu": statistics.median(r["cpu"] for r in runs[name]),
+                             "cpu_runs": sorted(r["cpu"] for r in runs[name])}
+            continue
         times = sorted(r["seconds"] for r in runs[name])
         cpus = sorted(r["cpu"] for r in runs[name])
         besides = sorted(r["cpu"] - r["search_cpu"] for r in runs[name])  # ours: what is not Pagefind's
@@ -745,6 +770,21 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
     if checks:  # see machine_check: how much more a CPU second costs here with both cores busy
         rows.append(("  a loop's CPU, 2 cores busy / 1", "", " ".join(f"{inflation([c]):.2f}" for c in checks),
                      inflation(checks)))
+    if "bare" in results:  # the search indexes apart, pair by pair (the three builds of a turn share its minute)
+        bare = results["bare"]
+        turns = list(zip(runs["plain"], runs["bare"], runs["ours"]))
+        apart = [(c["cpu"] - c["search_cpu"]) / b["cpu"] for a, b, c in turns]
+        indexes = [c["search_cpu"] / (a["cpu"] - b["cpu"]) if a["cpu"] > b["cpu"] else float("nan") for a, b, c in turns]
+        results["apart"] = {"ours_less_pagefind_over_plain_without_search": apart, "pagefind_over_plains_index": indexes}
+        rows += [
+            ("plain, no search plugin: CPU (s)", f"{bare['cpu']:.1f}", "", None),
+            ("  runs, fastest–slowest", spread(bare["cpu_runs"]), "", None),
+            ("  its index, each turn (s)", " ".join(f"{a['cpu'] - b['cpu']:.1f}" for a, b, _ in turns), "", None),
+            ("CPU, search indexes apart", "", "", statistics.median(apart)),
+            ("  each turn's ratio", "", " ".join(f"{x:.2f}" for x in apart), None),
+            ("CPU, Pagefind / plain's index", "", "", statistics.median([x for x in indexes if x == x] or [0.0])),
+            ("  each turn's ratio", "", " ".join(f"{x:.2f}" for x in indexes), None),
+        ]
     rows += [
         ("time per record (ms)", f"{1000 * p['seconds'] / n:.1f}", f"{1000 * o['seconds'] / n:.1f}", None),
         ("rebuild, cache warm (s)", "", f"{o['rebuild_seconds']:.1f}", None),
