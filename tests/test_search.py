@@ -406,12 +406,27 @@ def test_pagefinds_allocator_takes_our_setting_unless_one_is_set():
     assert pagefind_environment({ALLOCATOR: "narenas:1"})[ALLOCATOR] == "narenas:1"
     env = pagefind_environment({"PATH": os.environ.get("PATH", "/bin")})
     env[ALLOCATOR] += ",stats_print:true"
-    done = subprocess.run([pagefind_executable(), "--service"], input=b"", capture_output=True, env=env,
+    done = subprocess.run([pagefind_executable(), "--service"], input=b"", capture_output=True, env=env, check=False,
                           timeout=60)
     said = done.stderr.decode("utf-8", "replace")
     assert "Invalid conf" not in said, said
     settings = dict(line.strip().split(": ", 1) for line in said.splitlines() if line.strip().startswith("opt."))
     assert settings.get("opt.tcache_max") == "262144", said[:2000]
+
+
+def test_the_indexer_starts_pagefind_with_the_allocator_setting(tmp_path, monkeypatch):
+    """What SiteIndexer actually starts Pagefind with (a wrapper writes down the variable, then runs it)."""
+    from projarchive.search import ALLOCATOR, ALLOCATOR_SETTINGS, SiteIndexer, pagefind_executable
+
+    monkeypatch.delenv(ALLOCATOR, raising=False)
+    seen = tmp_path / "allocator-setting"
+    wrapper = shell_script(tmp_path / "pagefind-noting-its-allocator",
+                           f'printf "%s" "${{{ALLOCATOR}-unset}}" > "{seen}"; exec "{pagefind_executable()}" "$@"')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body><main data-pagefind-body><h1>Harbour</h1></main></body></html>")
+    assert SiteIndexer(executable=wrapper).finish(str(site)).pages == 1
+    assert seen.read_text() == ALLOCATOR_SETTINGS
 
 
 def shell_script(path: Path, body: str) -> str:

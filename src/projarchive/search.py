@@ -300,10 +300,14 @@ class SiteIndexer:
         if self._ended:
             return None
         if message_id is None:
-            self._next_id += 1
-            message_id = self._next_id
+            message_id = self._new_id()
         self._waiting[message_id] = what
         return message_id
+
+    def _new_id(self) -> int:
+        """The next message's id (with the lock held)."""
+        self._next_id += 1
+        return self._next_id
 
     def _hand(self, data: bytes, *, batch: bool) -> None:
         """Hold a message back for the writer thread; hand over what is held once a batch is full
@@ -322,8 +326,7 @@ class SiteIndexer:
         """A page's message kept in the spool file (``defer``), with the id it will be sent with."""
         assert self._deferred is not None and self._spool is not None
         with self._lock:
-            self._next_id += 1
-            message_id = self._next_id
+            message_id = self._new_id()
         data = self._encoded(message_id, payload)
         try:
             self._spool.write(data)
