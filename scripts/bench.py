@@ -641,12 +641,8 @@ def build_ours(root: Path) -> dict:
     return run_measured([PYTHON, "-m", "mkdocs", "build", "--strict", "-q"], root, env)
 
 
-def build_plain(root: Path) -> dict:
-    return run_measured([PYTHON, "-m", "mkdocs", "build", "-q"], root)
-
-
-def build_plain_without_search(root: Path) -> dict:
-    return run_measured([PYTHON, "-m", "mkdocs", "build", "-q", "-f", PLAIN_WITHOUT_SEARCH], root)
+def build_plain(root: Path, config: str = "mkdocs.yml") -> dict:
+    return run_measured([PYTHON, "-m", "mkdocs", "build", "-q", "-f", config], root)
 
 
 def main() -> int:
@@ -719,7 +715,7 @@ def measure(args: argparse.Namespace, work: Path, trash: Trash) -> int:
         return 0
     builders = {"plain": (build_plain, plain_root), "ours": (build_ours, ours_root)}
     if args.plain_without_search:  # in each turn between the two, so that all three share the minute
-        builders = {"plain": builders["plain"], "bare": (build_plain_without_search, plain_root),
+        builders = {"plain": builders["plain"], "bare": (functools.partial(build_plain, config=PLAIN_WITHOUT_SEARCH), plain_root),
                     "ours": builders["ours"]}
     runs: dict[str, list[dict]] = {name: [] for name in builders}
     # the two builds take turns, `repeat` times each, every one from nothing (no site folder, and for
